@@ -1,0 +1,32 @@
+using System.CommandLine;
+using SpatialVlm.Core;
+
+namespace SpatialVlm.Cli;
+
+/// <summary>Parses, runs, and turns every expected failure into a one-line message and a non-zero exit.</summary>
+public static class CliRunner
+{
+    public static int Run(RootCommand root, string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    {
+        var parse = root.Parse(args);
+        var config = new InvocationConfiguration { Output = stdout ?? Console.Out, Error = stderr ?? Console.Error };
+        if (parse.Errors.Count > 0)
+        {
+            config.Error.WriteLine($"error: {parse.Errors[0].Message}");
+            return 2;
+        }
+        try
+        {
+            return parse.Invoke(config);
+        }
+        catch (Exception e) when (Unwrap(e) is SpatialVlmException or IOException or UnauthorizedAccessException or FormatException)
+        {
+            config.Error.WriteLine($"error: {Unwrap(e).Message.Split('\n')[0]}");
+            return 1;
+        }
+    }
+
+    private static Exception Unwrap(Exception e) =>
+        e is AggregateException { InnerExceptions.Count: 1 } a ? Unwrap(a.InnerExceptions[0]) :
+        e is System.Reflection.TargetInvocationException { InnerException: { } i } ? Unwrap(i) : e;
+}

@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace SpatialVlm.Cli.Commands;
+
+/// <summary>`bench` groups benchmarks that print JSON.</summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var cmd = new Command("bench", "Benchmarks; each prints one JSON object.");
+        return cmd;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SpatialVlm.Core;
+
+/// <summary>scene.json of INTERFACES.md: a scene with exact ground truth in the canonical world frame.</summary>
+public sealed record SceneDescription
+{
+    public required string Id { get; init; }
+    public long Seed { get; init; }
+    public string Image { get; init; } = "image.png";
+    public string Depth { get; init; } = "depth.png";
+    public double DepthScale { get; init; } = 1000;
+    public string Instances { get; init; } = "instances.png";
+    public required SceneCamera Camera { get; init; }
+    public required IReadOnlyList<SceneObject> Objects { get; init; }
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static SceneDescription Parse(string json, string source = "scene.json")
+    {
+        SceneDescription? s;
+        try { s = JsonSerializer.Deserialize<SceneDescription>(json, Json); }
+        catch (JsonException e) { throw new SpatialVlmException($"{source}: not a valid scene description ({e.Message.Split('\n')[0]})", e); }
+        return s ?? throw new SpatialVlmException($"{source}: empty scene description");
+    }
+
+    public static SceneDescription Load(string path)
+    {
+        if (!File.Exists(path)) throw new SpatialVlmException($"{path}: no such file");
+        return Parse(File.ReadAllText(path), path);
+    }
+}
+
+public sealed record SceneCamera
+{
+    public int Width { get; init; }
+    public int Height { get; init; }
+    public double Fx { get; init; }
+    public double Fy { get; init; }
+    public double Cx { get; init; }
+    public double Cy { get; init; }
+    /// <summary>Row-major 4x4: world point = M · camera point.</summary>
+    public required double[][] WorldFromCamera { get; init; }
+
+    [JsonIgnore] public CameraIntrinsics Intrinsics => new(Width, Height, Fx, Fy, Cx, Cy);
+    [JsonIgnore] public RigidTransform WorldFromCameraTransform => RigidTransform.FromMatrix4x4(WorldFromCamera);
+}
+
+public sealed record SceneObject
+{
+    public int Id { get; init; }
+    public int Instance { get; init; }
+    public required string Category { get; init; }
+    public required string Color { get; init; }
+    public required string Caption { get; init; }
+    public required string Shape { get; init; }
+    public required double[] Center { get; init; }
+    /// <summary>[width, length, height]; width ≥ length.</summary>
+    public required double[] Size { get; init; }
+    public double Yaw { get; init; }
+
+    [JsonIgnore] public UprightBox Box => UprightBox.Create(Point3.FromArray(Center), Size[0], Size[1], Size[2], Yaw);
+}
