@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace SpatialVlm.Synthesis.Dataset;
+
+/// <summary>Statistics of a finished dataset, and its card (README.md) for people.</summary>
+public sealed record DatasetStatistics(
+    int Images,
+    int FailedImages,
+    int CanonicalizedImages,
+    int QaTotal,
+    SortedDictionary<string, int> QaByType,
+    SortedDictionary<string, int> UnitMix,
+    SortedDictionary<int, int> ObjectsPerImage,
+    SortedDictionary<string, int> SkipReasons,
+    SortedDictionary<string, int> FailureReasons,
+    double? MedianGravityDisagreementDegrees)
+{
+    private static readonly Regex Unit = new(@"\b(mm|millimet(er|re)s?|cm|centimet(er|re)s?|m|met(er|re)s?|km|in|inch(es)?|ft|feet|foot|yards?|yd)\b", RegexOptions.IgnoreCase | RegexOptions.Compiled);
+
+    public static DatasetStatistics Compute(IReadOnlyList<JsonObject> records, IReadOnlyList<(string Id, string Reason)> failures)
+    {
+        var byType = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var units = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var objects = new SortedDictionary<int, int>();
+        var skips = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var gravity = new List<double>();
+        int qa = 0, canon = 0;
+        foreach (var r in records)
+        {
+            if ((bool)r["canonicalized"]!) canon++;
+            var n = r["objects"]!.AsArray().Count;
+            objects[n] = objects.GetValueOrDefault(n) + 1;
+            if (r["frame"]?["gravity_disagreement_deg"] is JsonValue g) gravity.Add((double)g);
+            foreach (var item in r["qa"]!.AsArray())
+            {
+                qa++;
+                var type = (string)item!["type"]!;
+                byType[type] = byType.GetValueOrDefault(type) + 1;
+                if (item["value"] is JsonValue v && v.TryGetValue<double>(out _) && !v.TryGetValue<bool>(out _) && !type.EndsWith("-choice", StringComparison.Ordinal))
+                {
+                    var unit = UnitFamily((string)item["answer"]!);
+                    units[unit] = units.GetValueOrDefault(unit) + 1;
+                }
+            }
+            foreach (var s in r["skipped"]!.AsArray())
+            {
+                var key = $"{(string)s!["scope"]!}: {Generalize((string)s["reason"]!)}";
+                skips[key] = skips.GetValueOrDefault(key) + 1;
+            }
+            foreach (var (reason, count) in r["skipped_questions"]!.AsObject())
+            {
+                var key = $"question: {reason}";
+                skips[key] = skips.GetValueOrDefault(key) + (int)count!;
+            }
+        }
+        var failureReasons = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (_, reason) in failures) failureReasons[Generalize(reason)] = failureReasons.GetValueOrDefault(Generalize(reason)) + 1;
+        gravity.Sort();
+        return new DatasetStatistics(records.Count, failures.Count, canon, qa, byType, units, objects, skips, failureReasons,
+            gravity.Count > 0 ? gravity[gravity.Count / 2] : null);
+    }
+
+    /// <summary>Which unit family an answer's number is written in.</summary>
+    public static string UnitFamily(string answer)
+    {
+        var m = Unit.Match(answer);
+        if (!m.Success) return "none";
+        var u = m.Value.ToLowerInvariant();
+        if (u == "mm" || u.StartsWith("millimet", StringComparison.Ordinal)) return "mm";
+        if (u == "cm" || u.StartsWith("centimet", StringComparison.Ordinal)) return "cm";
+        if (u == "km") return "km";
+        if (u == "m" || u.StartsWith("met", StringComparison.Ordinal)) return "m";
+        if (u == "in" || u.StartsWith("inch", StringComparison.Ordinal)) return "in";
+        if (u is "ft" or "feet" or "foot") return "ft";
+        return "yd";
+    }
+
+    // Numbers inside reasons ("12 < 40") would make every reason unique; the card groups by wording.
+    private static string Generalize(string reason) => Regex.Replace(reason, @"\d+(\.\d+)?", "N");
+
+    public string ToMarkdown(string title, IEnumerable<string> policyLines)
+    {
+        var sb = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        sb.AppendLine($"# {title}").AppendLine();
+        sb.AppendLine("Spatial question-answer pairs made by SpatialVLM.NET's data engine (`spatialvlm synth`).").AppendLine();
+        sb.AppendLine("| | |").AppendLine("|---|---|");
+        sb.AppendLine(inv, $"| images | {Images} |");
+        sb.AppendLine(inv, $"| images that failed | {FailedImages} |");
+        sb.AppendLine(inv, $"| canonicalized images | {CanonicalizedImages} |");
+        sb.AppendLine(inv, $"| QA pairs | {QaTotal} |");
+        sb.AppendLine(inv, $"| QA per image | {(Images > 0 ? (double)QaTotal / Images : 0):0.0} |");
+        sb.AppendLine(inv, $"| question types present | {QaByType.Count} of 43 |");
+        if (MedianGravityDisagreementDegrees is { } g) sb.AppendLine(inv, $"| median angle between known and estimated gravity | {g:0.00}° |");
+        sb.AppendLine();
+        sb.AppendLine("## Margin policy");
+        foreach (var line in policyLines) sb.AppendLine($"- {line}");
+        sb.AppendLine();
+        Table(sb, "QA per type", "type", QaByType.Select(kv => (kv.Key, kv.Value)));
+        Table(sb, "Units in quantitative answers", "unit", UnitMix.Select(kv => (kv.Key, kv.Value)));
+        Table(sb, "Objects per image", "objects", ObjectsPerImage.Select(kv => (kv.Key.ToString(inv), kv.Value)));
+        Table(sb, "Skipped (objects, images, questions) by reason", "reason", SkipReasons.Select(kv => (kv.Key, kv.Value)));
+        Table(sb, "Failed images by reason", "reason", FailureReasons.Select(kv => (kv.Key, kv.Value)));
+        return sb.ToString();
+    }
+
+    private static void Table(StringBuilder sb, string title, string key, IEnumerable<(string Key, int Count)> rows)
+    {
+        sb.AppendLine($"## {title}").AppendLine();
+        sb.AppendLine($"| {key} | count |").AppendLine("|---|---:|");
+        var any = false;
+        foreach (var (k, c) in rows) { sb.AppendLine($"| {k} | {c} |"); any = true; }
+        if (!any) sb.AppendLine("| (none) | 0 |");
+        sb.AppendLine();
+    }
+}

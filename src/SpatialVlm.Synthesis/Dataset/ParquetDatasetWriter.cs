@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Parquet.Serialization;
+using SpatialVlm.Core;
+
+namespace SpatialVlm.Synthesis.Dataset;
+
+/// <summary>
+/// Parquet in the layout Hugging Face `datasets` loads: `image` is a struct {bytes, path} (the Image
+/// feature's storage), `messages` a list of {role, content: list of {type, text}}; qa and objects ride
+/// along as JSON strings.
+/// </summary>
+public static class ParquetDatasetWriter
+{
+    public sealed class Row
+    {
+        [JsonPropertyName("id")] public string Id { get; set; } = "";
+        [JsonPropertyName("image")] public ImageCell Image { get; set; } = new();
+        [JsonPropertyName("width")] public int Width { get; set; }
+        [JsonPropertyName("height")] public int Height { get; set; }
+        [JsonPropertyName("canonicalized")] public bool Canonicalized { get; set; }
+        [JsonPropertyName("messages")] public List<Message> Messages { get; set; } = [];
+        [JsonPropertyName("qa")] public string Qa { get; set; } = "[]";
+        [JsonPropertyName("objects")] public string Objects { get; set; } = "[]";
+    }
+
+    public sealed class ImageCell
+    {
+        [JsonPropertyName("bytes")] public byte[] Bytes { get; set; } = [];
+        [JsonPropertyName("path")] public string Path { get; set; } = "";
+    }
+
+    public sealed class Message
+    {
+        [JsonPropertyName("role")] public string Role { get; set; } = "";
+        [JsonPropertyName("content")] public List<Content> Content { get; set; } = [];
+    }
+
+    public sealed class Content
+    {
+        [JsonPropertyName("type")] public string Type { get; set; } = "";
+        [JsonPropertyName("text")] public string? Text { get; set; }
+    }
+
+    public static void Write(string path, IEnumerable<JsonObject> records, string root)
+    {
+        var rows = records.Select(r => ToRow(r, root)).ToList();
+        AtomicFile.Write(path, s => ParquetSerializer.SerializeAsync(rows, s).GetAwaiter().GetResult());
+    }
+
+    public static Row ToRow(JsonObject r, string root)
+    {
+        var image = (string)r["image"]!;
+        return new Row
+        {
+            Id = (string)r["id"]!,
+            Image = new ImageCell { Bytes = File.ReadAllBytes(Path.Combine(root, image)), Path = image },
+            Width = (int)r["width"]!,
+            Height = (int)r["height"]!,
+            Canonicalized = (bool)r["canonicalized"]!,
+            Messages = r["messages"]!.AsArray().Select(m => new Message
+            {
+                Role = (string)m!["role"]!,
+                Content = m["content"]!.AsArray().Select(c => new Content { Type = (string)c!["type"]!, Text = (string?)c["text"] }).ToList(),
+            }).ToList(),
+            Qa = r["qa"]!.ToJsonString(),
+            Objects = r["objects"]!.ToJsonString(),
+        };
+    }
+
+    public static async Task<IList<Row>> ReadAsync(string path)
+    {
+        await using var s = File.OpenRead(path);
+        var result = await ParquetSerializer.DeserializeAsync<Row>(s);
+        return result;
+    }
+}

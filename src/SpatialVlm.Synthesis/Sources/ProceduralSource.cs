@@ -1,0 +1,20 @@
+using SpatialVlm.Core;
+using SpatialVlm.Imaging;
+using SpatialVlm.Scenes;
+
+namespace SpatialVlm.Synthesis.Sources;
+
+/// <summary>Procedural scenes rendered in-process: seeds S … S+N−1, the scene's depth and instances as oracle perception.</summary>
+public sealed class ProceduralSource(SceneOptions options, long firstSeed, int count) : IObservationSource
+{
+    private readonly SceneGenerator generator = new(options);
+
+    public string Description => $"{count} procedural scenes from seed {firstSeed}";
+
+    public IReadOnlyList<SourceItem> Items { get; } =
+        Enumerable.Range(0, count).Select(i => new SourceItem($"scene-{firstSeed + i:D6}", firstSeed + i)).ToList();
+
+    public Observation Load(SourceItem item) => generator.Generate(item.Seed).ToObservation();
+
+    public (byte[] Bytes, string Extension) ImageFile(SourceItem item, Observation loaded) => (ColorImageCodec.EncodePng(loaded.Image), ".png");
+}

@@ -1,0 +1,61 @@
+using SpatialVlm.Questions;
+
+namespace SpatialVlm.Synthesis;
+
+/// <summary>Every knob of the data engine, passed explicitly. Defaults follow the paper and SPATIAL.md.</summary>
+public sealed record SynthesisOptions
+{
+    /// <summary>Per-object denoising (the paper's recipe).</summary>
+    public DenoiseOptions Denoise { get; init; } = new();
+    /// <summary>Support-plane search and frame construction.</summary>
+    public CanonicalizationOptions Canonicalization { get; init; } = new();
+    /// <summary>Box measurement and the margin policy derived from it.</summary>
+    public MeasurementOptions Measurement { get; init; } = new();
+    /// <summary>Question sampling, templates, numbers and ambiguity rules.</summary>
+    public QuestionOptions Questions { get; init; } = new();
+    /// <summary>Objects with fewer lifted points than this are dropped from questions (reason recorded). Default 40.</summary>
+    public int MinObjectPoints { get; init; } = 40;
+    /// <summary>Masks larger than this are lifted at a pixel stride so denoising cost stays bounded. Default 4000.</summary>
+    public int MaxPointsPerObject { get; init; } = 4000;
+    /// <summary>Depths beyond this are ignored when lifting (meters). Default 20.</summary>
+    public float MaxDepth { get; init; } = 20f;
+}
+
+/// <summary>
+/// The paper's per-object denoising: statistical removal (50 neighbours, std ratio 1.2), voxel size
+/// max(0.01, s/20), DBSCAN eps s/3.6 keeping the largest cluster, with s = 3·|std of the points|.
+/// </summary>
+public sealed record DenoiseOptions
+{
+    public int StatisticalNeighbors { get; init; } = 50;
+    public double StatisticalStdRatio { get; init; } = 1.2;
+    public double MinVoxel { get; init; } = 0.01;
+    public double VoxelDivisor { get; init; } = 20;
+    public double DbscanEpsDivisor { get; init; } = 3.6;
+    public int DbscanMinPoints { get; init; } = 10;
+    public bool Enabled { get; init; } = true;
+}
+
+public sealed record CanonicalizationOptions
+{
+    /// <summary>Use the source's gravity when it has one (the estimate is still computed and compared). Default true.</summary>
+    public bool PreferKnownGravity { get; init; } = true;
+    /// <summary>RANSAC inlier distance for the support plane (meters). Default 0.02.</summary>
+    public double PlaneDistance { get; init; } = 0.02;
+    /// <summary>RANSAC iterations. Default 500.</summary>
+    public int PlaneIterations { get; init; } = 500;
+    /// <summary>Fewer support inliers than this fails canonicalization. Default 500.</summary>
+    public int MinPlaneInliers { get; init; } = 500;
+    /// <summary>Support pixels are sub-sampled to at most this many points before RANSAC. Default 6000.</summary>
+    public int MaxPlanePoints { get; init; } = 6000;
+}
+
+public sealed record MeasurementOptions
+{
+    /// <summary>An object whose lowest point is within this height of the support plane is taken to rest on it (meters). Default 0.06.</summary>
+    public double SupportSnap { get; init; } = 0.06;
+    /// <summary>Margin widening per meter of distance from the camera beyond 2 m. Default 0.1.</summary>
+    public double MarginPerMeter { get; init; } = 0.1;
+    /// <summary>Below this many points the margin doubles (linearly between). Default 400.</summary>
+    public int WellSampledPoints { get; init; } = 400;
+}

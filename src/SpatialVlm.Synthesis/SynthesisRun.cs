@@ -1,0 +1,153 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SpatialVlm.Core;
+using SpatialVlm.Synthesis.Dataset;
+using SpatialVlm.Synthesis.Sources;
+using SpatialVlm.Synthesis.Stages;
+
+namespace SpatialVlm.Synthesis;
+
+public sealed record SynthesisRunOptions
+{
+    public required string OutDir { get; init; }
+    public DatasetFormat Formats { get; init; } = DatasetFormat.Jsonl | DatasetFormat.Parquet | DatasetFormat.Llava;
+    /// <summary>Mixed into every item's seed, so the same inputs give a different (but reproducible) dataset.</summary>
+    public long Seed { get; init; }
+    /// <summary>Images processed at once (default: the core count).</summary>
+    public int Workers { get; init; } = Environment.ProcessorCount;
+}
+
+public sealed record RunProgress(int Done, int Total, int Failed, int Resumed);
+
+public sealed record RunSummary(int Images, int Failed, int Resumed, int Qa, DatasetStatistics Statistics, TimeSpan Elapsed);
+
+/// <summary>
+/// Runs the pipeline over a source into OUT. Each image's record is written atomically to
+/// OUT/records/&lt;id&gt;.json as soon as it is done, so a rerun into the same folder resumes: finished ids
+/// are read back, not redone. The dataset files are then assembled in id order, so the output is identical
+/// for the same seed however the work was split between workers or runs.
+/// </summary>
+public sealed class SynthesisRun(SynthesisPipeline pipeline, SynthesisRunOptions options)
+{
+    private string RecordsDir => Path.Combine(options.OutDir, "records");
+    private string ImagesDir => Path.Combine(options.OutDir, "images");
+
+    public RunSummary Execute(IObservationSource source, IProgress<RunProgress>? progress = null, CancellationToken ct = default)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        PrepareOutput();
+        var items = source.Items;
+        if (items.Select(i => i.Id).Distinct(StringComparer.Ordinal).Count() != items.Count)
+            throw new SpatialVlmException($"{source.Description}: input ids are not unique");
+        int done = 0, failed = 0, resumed = 0;
+        Parallel.ForEach(items, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Workers), CancellationToken = ct }, item =>
+        {
+            var state = ProcessOne(source, item);
+            if (state == ItemState.Resumed) Interlocked.Increment(ref resumed);
+            if (state == ItemState.Failed) Interlocked.Increment(ref failed);
+            progress?.Report(new RunProgress(Interlocked.Increment(ref done), items.Count, Volatile.Read(ref failed), Volatile.Read(ref resumed)));
+        });
+
+        var records = new List<JsonObject>();
+        var failures = new List<(string Id, string Reason)>();
+        foreach (var item in items.OrderBy(i => i.Id, StringComparer.Ordinal))
+        {
+            var path = RecordPath(item.Id);
+            if (File.Exists(path)) records.Add(JsonNode.Parse(File.ReadAllText(path))!.AsObject());
+            else failures.Add((item.Id, (string)JsonNode.Parse(File.ReadAllText(FailurePath(item.Id)))!["reason"]!));
+        }
+        var stats = WriteDataset(records, failures);
+        return new RunSummary(items.Count, failures.Count, resumed, stats.QaTotal, stats, started.Elapsed);
+    }
+
+    private enum ItemState { Done, Resumed, Failed }
+
+    private ItemState ProcessOne(IObservationSource source, SourceItem item)
+    {
+        var recordPath = RecordPath(item.Id);
+        if (IsComplete(recordPath)) return ItemState.Resumed;
+        if (File.Exists(FailurePath(item.Id))) return ItemState.Failed;
+        try
+        {
+            var obs = source.Load(item);
+            var result = pipeline.Run(obs, ItemSeed(item));
+            var (bytes, ext) = source.ImageFile(item, obs);
+            var imageRel = $"images/{item.Id}{ext}";
+            AtomicFile.WriteAllBytes(Path.Combine(options.OutDir, imageRel), bytes);
+            var record = DatasetRecordBuilder.Build(result, imageRel);
+            AtomicFile.WriteAllText(recordPath, record.ToJsonString());
+            return ItemState.Done;
+        }
+        catch (Exception e) when (e is SpatialVlmException or IOException or InvalidDataException or FormatException or ArgumentException)
+        {
+            if (e is IOException && !Directory.Exists(options.OutDir)) throw;
+            AtomicFile.WriteAllText(FailurePath(item.Id), new JsonObject { ["id"] = item.Id, ["reason"] = e.Message.Split('\n')[0] }.ToJsonString());
+            return ItemState.Failed;
+        }
+    }
+
+    private static bool IsComplete(string recordPath)
+    {
+        if (!File.Exists(recordPath)) return false;
+        try { return JsonNode.Parse(File.ReadAllText(recordPath)) is JsonObject; }
+        catch (JsonException) { File.Delete(recordPath); return false; } // unreadable leftovers are redone
+    }
+
+    private long ItemSeed(SourceItem item) => item.Seed * 1_000_003L ^ options.Seed;
+
+    private string RecordPath(string id) => Path.Combine(RecordsDir, id + ".json");
+    private string FailurePath(string id) => Path.Combine(RecordsDir, id + ".failed.json");
+
+    /// <summary>Creates OUT and removes temporary files a killed run left behind.</summary>
+    private void PrepareOutput()
+    {
+        try
+        {
+            Directory.CreateDirectory(RecordsDir);
+            Directory.CreateDirectory(ImagesDir);
+            var probe = Path.Combine(options.OutDir, $".write-test-{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SpatialVlmException($"{options.OutDir}: output folder is not writable ({e.Message.Split('\n')[0]})", e);
+        }
+        foreach (var dir in new[] { options.OutDir, RecordsDir, ImagesDir })
+            foreach (var tmp in Directory.EnumerateFiles(dir, ".*.tmp"))
+                File.Delete(tmp);
+    }
+
+    private DatasetStatistics WriteDataset(List<JsonObject> records, List<(string Id, string Reason)> failures)
+    {
+        var outDir = options.OutDir;
+        AtomicFile.Write(Path.Combine(outDir, "dataset.jsonl"), s =>
+        {
+            using var w = new StreamWriter(s, new System.Text.UTF8Encoding(false), leaveOpen: true) { NewLine = "\n" };
+            foreach (var r in records) w.WriteLine(r.ToJsonString());
+        });
+        if (options.Formats.HasFlag(DatasetFormat.Parquet)) ParquetDatasetWriter.Write(Path.Combine(outDir, "dataset.parquet"), records, outDir);
+        if (options.Formats.HasFlag(DatasetFormat.Llava)) LlavaWriter.Write(Path.Combine(outDir, "llava.json"), records);
+        var stats = DatasetStatistics.Compute(records, failures);
+        AtomicFile.WriteAllText(Path.Combine(outDir, "README.md"), stats.ToMarkdown("Spatial VQA dataset", MarginPolicy()));
+        var manifest = new JsonObject
+        {
+            ["images"] = records.Count + failures.Count,
+            ["succeeded"] = records.Count,
+            ["failed"] = new JsonArray(failures.Select(f => (JsonNode)new JsonObject { ["id"] = f.Id, ["reason"] = f.Reason }).ToArray()),
+            ["seed"] = options.Seed,
+        };
+        AtomicFile.WriteAllText(Path.Combine(outDir, "manifest.json"), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return stats;
+    }
+
+    private IEnumerable<string> MarginPolicy()
+    {
+        var m = pipeline.Options.Measurement;
+        yield return "Positional relations (left/right, above/below, behind/front) need a difference of at least max(0.05 m, 10 % of the larger object's extent along that axis), times the pair's larger margin scale.";
+        yield return $"An object's margin scale is 1 for a well-sampled object (≥ {m.WellSampledPoints} points) within 2 m, grows by {m.MarginPerMeter:0.##} per meter beyond 2 m, and up to ×2 as its point count falls toward 0.";
+        yield return "Size relations (tall/short, wide/thin, big/small) need the larger to be at least 10 % larger.";
+        yield return "Pairs inside the margin get no qualitative question" + (pipeline.Options.Questions.UncertaintyAnswers ? ", except uncertainty answers, which are marked uncertain." : ".");
+        yield return $"Objects whose lowest point lies within {m.SupportSnap:0.00} m of the support plane are extended down to it (only visible surfaces are seen).";
+    }
+}
