@@ -1,0 +1,44 @@
+using System.Text.RegularExpressions;
+
+namespace SpatialVlm.Evaluation;
+
+/// <summary>
+/// Which of two objects a choice answer names. Mentions that only echo the question ("between the red mug
+/// and the blue box", "the red mug or the blue box") or name the reference ("than the blue box",
+/// "compared to …", "not the …") are set aside; the first remaining mention wins, and "X is not …" turns
+/// it to the other object. Null when neither, or nothing usable, is named.
+/// </summary>
+public static partial class ChoiceParser
+{
+    /// <summary>Returns <paramref name="captionA"/> or <paramref name="captionB"/> as given, or null.</summary>
+    public static string? Parse(string answer, string captionA, string captionB)
+    {
+        var text = AnswerText.Normalize(answer);
+        if (Undecided().IsMatch(text)) return null;
+        var mentions = CaptionMentions.Find(text, captionA, captionB);
+        var drop = new HashSet<int>();
+        for (int i = 0; i + 1 < mentions.Count; i++)
+        {
+            var (x, y) = (mentions[i], mentions[i + 1]);
+            if (x.Which != y.Which && Joiner().IsMatch(text[x.End..y.Index])) { drop.Add(i); drop.Add(i + 1); }
+        }
+        for (int i = 0; i < mentions.Count; i++)
+        {
+            if (drop.Contains(i)) continue;
+            var m = mentions[i];
+            if (ReferenceBefore().IsMatch(text[..m.Index])) continue;
+            var which = NegatedAfter().IsMatch(text[m.End..]) ? 1 - m.Which : m.Which;
+            return which == 0 ? captionA : captionB;
+        }
+        return null;
+    }
+
+    [GeneratedRegex(@"^\s*,?\s*(?:or|and|vs\.?|versus|&)\s+(?:the\s+|a\s+|an\s+)?$")]
+    private static partial Regex Joiner();
+    [GeneratedRegex(@"\b(?:than|not|of|to|from|with|versus|vs\.?|unlike|beside|against|relative to|over)\s+(?:the\s+|a\s+|an\s+)?$")]
+    private static partial Regex ReferenceBefore();
+    [GeneratedRegex(@"^\s*(?:is|are|was|does|do|appears|seems)\s*(?:not|n't)\b|^\s*(?:isn't|aren't|wasn't|doesn't|don't)\b")]
+    private static partial Regex NegatedAfter();
+    [GeneratedRegex(@"\b(?:neither|both (?:are|have|look|seem|appear)|same (?:size|height|width|distance|level)|cannot (?:be )?determine|can't (?:be )?(?:determine|tell)|cannot tell|unable to|impossible to|not sure|unclear)\b")]
+    private static partial Regex Undecided();
+}

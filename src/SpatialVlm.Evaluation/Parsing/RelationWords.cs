@@ -1,0 +1,62 @@
+using System.Text.RegularExpressions;
+
+namespace SpatialVlm.Evaluation;
+
+/// <summary>A relation of SPATIAL.md, its opposite, and the phrasings that name it in an answer.</summary>
+public sealed record RelationWord(string Name, string Opposite, IReadOnlyList<string> Phrases);
+
+/// <summary>The twelve relations, one definition each; every qualitative parser reads this table.</summary>
+public static partial class RelationWords
+{
+    public static readonly IReadOnlyList<RelationWord> All =
+    [
+        new("left", "right", ["left", "leftmost", "left-hand"]),
+        new("right", "left", ["right", "rightmost", "right-hand"]),
+        new("above", "below", ["above", "higher", "highest", "over", "on top of", "atop", "higher up", "elevated", "upper"]),
+        new("below", "above", ["below", "lower", "lowest", "under", "underneath", "beneath", "lower down"]),
+        new("behind", "front", ["behind", "further", "farther", "furthest", "farthest", "further away", "farther away", "in back of", "back", "more distant", "deeper"]),
+        new("front", "behind", ["front", "in front", "in front of", "closer", "closest", "nearer", "nearest", "before", "foreground", "less far"]),
+        new("tall", "short", ["tall", "taller", "tallest", "higher", "less short"]),
+        new("short", "tall", ["short", "shorter", "shortest", "less tall", "lower", "not as tall"]),
+        new("wide", "thin", ["wide", "wider", "widest", "broad", "broader", "broadest", "less thin", "less narrow"]),
+        new("thin", "wide", ["thin", "thinner", "thinnest", "narrow", "narrower", "narrowest", "slim", "slimmer", "skinny", "skinnier", "less wide", "not as wide"]),
+        new("big", "small", ["big", "bigger", "biggest", "large", "larger", "largest", "huge", "bulkier", "greater", "more voluminous", "less small"]),
+        new("small", "big", ["small", "smaller", "smallest", "tiny", "tinier", "little", "less big", "less large", "not as big", "not as large", "more compact"]),
+    ];
+
+    public static RelationWord Get(string name) =>
+        All.FirstOrDefault(r => r.Name == name) ?? throw new ArgumentException($"unknown relation '{name}'");
+
+    public static bool IsRelation(string name) => All.Any(r => r.Name == name);
+
+    /// <summary>A relation named in the text: which one, where, and whether a negation governs it.</summary>
+    public readonly record struct Mention(string Relation, int Index, int Length, bool Negated);
+
+    /// <summary>
+    /// Mentions of the given relations in normalized text, left to right, longest phrase first at each place;
+    /// a phrase shared by two relations of the set (tall "higher" vs above "higher") counts for the first listed.
+    /// </summary>
+    public static List<Mention> Find(string normalized, IReadOnlyList<string> relations)
+    {
+        var phraseToRelation = new Dictionary<string, string>();
+        foreach (var r in relations)
+            foreach (var p in Get(r).Phrases)
+                phraseToRelation.TryAdd(p, r);
+        var pattern = @"\b(?:" + string.Join("|", phraseToRelation.Keys.OrderByDescending(p => p.Length).Select(Regex.Escape)) + @")\b";
+        var result = new List<Mention>();
+        foreach (Match m in Regex.Matches(normalized, pattern))
+            result.Add(new(phraseToRelation[m.Value], m.Index, m.Length, IsNegated(normalized, m.Index)));
+        return result;
+    }
+
+    /// <summary>True when one of the three words before index negates it ("is not to the left", "isn't taller").</summary>
+    public static bool IsNegated(string normalized, int index)
+    {
+        var before = normalized[..index];
+        var words = Word().Matches(before).TakeLast(4).Select(m => m.Value).ToList();
+        return words.Any(w => w is "not" or "never" or "neither" or "nor" or "no" || w.EndsWith("n't", StringComparison.Ordinal));
+    }
+
+    [GeneratedRegex(@"[a-z']+")]
+    private static partial Regex Word();
+}

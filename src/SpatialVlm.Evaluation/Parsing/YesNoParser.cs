@@ -1,0 +1,45 @@
+using System.Text.RegularExpressions;
+
+namespace SpatialVlm.Evaluation;
+
+/// <summary>
+/// Yes or no from a predicate answer. In order: a leading yes/no word or phrase ("Yes, …", "No.", "Indeed",
+/// "Absolutely not", "I don't think so"); an explicit "the answer is no"; a refusal ("I can't tell") gives null;
+/// then, when the question's relation is known, the statement itself: naming the relation means yes, its
+/// opposite means no, a negation flips it, and so does a sentence whose subject is object B.
+/// </summary>
+public static partial class YesNoParser
+{
+    /// <param name="relation">The predicate's relation (e.g. <c>left</c>), or null for a bare yes/no read.</param>
+    /// <param name="captionA">Caption of A, to notice statements made about B instead.</param>
+    public static bool? Parse(string answer, string? relation = null, string? captionA = null, string? captionB = null)
+    {
+        var text = AnswerText.Normalize(answer);
+        text = LeadingNoise().Replace(text, "");
+        if (LeadingNo().IsMatch(text)) return false;
+        if (LeadingYes().IsMatch(text)) return true;
+        var explicitAnswer = ExplicitAnswer().Match(text);
+        if (explicitAnswer.Success) return explicitAnswer.Groups[1].Value is "yes" or "true" or "correct";
+        if (Undecided().IsMatch(text)) return null;
+        if (relation == null) return null;
+        var rel = RelationWords.Get(relation);
+        var mention = RelationWords.Find(text, [rel.Name, rel.Opposite]).Cast<RelationWords.Mention?>().FirstOrDefault();
+        if (mention is not { } m) return null;
+        var holds = (m.Relation == rel.Name) != m.Negated;
+        if (captionA != null && captionB != null &&
+            CaptionMentions.SubjectBefore(CaptionMentions.Find(text, captionA, captionB), m.Index) == 1)
+            holds = !holds;
+        return holds;
+    }
+
+    [GeneratedRegex(@"^[\s""'(\[>:.-]*(?:answer\s*:\s*)?")]
+    private static partial Regex LeadingNoise();
+    [GeneratedRegex(@"^(?:no\b|nope\b|nah\b|not\b|false\b|incorrect\b|wrong\b|negative\b|never\b|(?:certainly|definitely|absolutely|surely|of course|probably|most likely|likely) not\b|i (?:don't|do not) (?:think|believe) so\b|it (?:is not|isn't|does not|doesn't)\b|that's not\b|that is not\b)")]
+    private static partial Regex LeadingNo();
+    [GeneratedRegex(@"^(?:yes\b|yeah\b|yep\b|yup\b|yea\b|ya\b|indeed\b|correct\b|true\b|affirmative\b|certainly\b|definitely\b|absolutely\b|surely\b|sure\b|of course\b|that's (?:right|correct|true)\b|that is (?:right|correct|true)\b|i (?:think|believe) so\b|it (?:is|does)\s*[.!]?$)")]
+    private static partial Regex LeadingYes();
+    [GeneratedRegex(@"\b(?:answer is|answer:|answer would be)\s*[""']?(yes|no|true|false|correct|incorrect)\b")]
+    private static partial Regex ExplicitAnswer();
+    [GeneratedRegex(@"\b(?:i (?:don't|do not|cannot|can't) (?:know|tell|determine|say)|cannot (?:be )?determine|can't (?:be )?determine|not possible to|impossible to|unclear|not sure|unable to|hard to (?:say|tell)|difficult to (?:say|tell|determine)|not enough information)\b")]
+    private static partial Regex Undecided();
+}

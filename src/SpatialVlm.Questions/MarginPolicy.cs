@@ -1,0 +1,16 @@
+namespace SpatialVlm.Questions;
+
+/// <summary>
+/// The margin policy (SPATIAL.md). Positional relations need |Δ| > max(MinimumMeters, ExtentShare × the
+/// larger of the two objects' axis-aligned extents along the axis) × s; size relations need the larger to
+/// be at least (1 + SizeShare × s) times the smaller, where s = the larger MarginScale of the two objects.
+/// Defaults are the SPATIAL.md minimums; the conformance vectors are computed with s = 1.
+/// </summary>
+public sealed record MarginPolicy(double MinimumMeters = 0.05, double ExtentShare = 0.10, double SizeShare = 0.10)
+{
+    /// <summary>Differences this close to the margin count as inside it (rounding of stored numbers).</summary>
+    public const double Tolerance = 1e-9;
+
+    public string Describe() => FormattableString.Invariant(
+        $"positional relations need a difference above max({MinimumMeters} m, {ExtentShare:P0} of the larger extent along the axis); size relations need the larger to be at least {SizeShare:P0} larger; both widened by the per-object margin scale (≥ 1) where estimates are less certain");
+}

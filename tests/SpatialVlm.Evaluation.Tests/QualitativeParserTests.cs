@@ -1,0 +1,140 @@
+using SpatialVlm.Evaluation;
+
+namespace SpatialVlm.Evaluation.Tests;
+
+public class QualitativeParserTests
+{
+    private const string Mug = "red mug", Box = "blue box";
+
+    /// <summary>(answer, relation asked, expected yes/no); relation "" = bare yes/no read.</summary>
+    public static readonly TheoryData<string, string, bool> YesNo = new()
+    {
+        { "Yes", "", true }, { "yes.", "", true }, { "Yes, the mug is further from the camera", "behind", true },
+        { "YES!", "", true }, { "Yeah, it is.", "", true }, { "Yep", "", true }, { "Indeed", "", true },
+        { "Indeed, the red mug is to the left.", "left", true }, { "Correct.", "", true }, { "That's right.", "", true },
+        { "That is correct, the box is taller.", "tall", true }, { "Absolutely.", "", true }, { "Of course!", "", true },
+        { "Certainly, it is above the table.", "above", true }, { "True", "", true }, { "I think so.", "", true },
+        { "Definitely yes", "", true }, { "**Yes**, the red mug is behind the blue box.", "behind", true },
+        { "\"Yes\"", "", true }, { "Answer: yes", "", true }, { "The answer is yes.", "", true },
+        { "It is.", "", true }, { "Sure, the red mug is wider.", "wide", true },
+        { "No", "", false }, { "No.", "", false }, { "no, it is not", "", false }, { "Nope", "", false },
+        { "Nah, the other way around.", "", false }, { "Not at all.", "", false }, { "False", "", false },
+        { "Incorrect, it's on the right.", "left", false }, { "Absolutely not.", "", false }, { "Definitely not", "", false },
+        { "Certainly not, it is closer.", "behind", false }, { "I don't think so.", "", false }, { "It is not.", "", false },
+        { "It isn't.", "", false }, { "Negative.", "", false }, { "The answer is no.", "", false },
+        { "No, the red mug is in front of the blue box.", "behind", false }, { "Probably not.", "", false },
+        // statements without a yes/no word, read against the relation
+        { "The red mug is to the left of the blue box.", "left", true }, { "The red mug is to the right of the blue box.", "left", false },
+        { "The red mug is not to the left of the blue box.", "left", false }, { "The red mug isn't taller than the blue box.", "tall", false },
+        { "The red mug is shorter than the blue box.", "tall", false }, { "The red mug is taller.", "tall", true },
+        { "The red mug is closer to the camera.", "behind", false }, { "The red mug is further away than the blue box.", "behind", true },
+        { "The red mug is farther from the camera.", "front", false }, { "The red mug is in front of the blue box.", "front", true },
+        { "The red mug sits below the blue box.", "above", false }, { "The red mug is higher up than the blue box.", "above", true },
+        { "The red mug is lower than the blue box.", "below", true }, { "The red mug appears narrower.", "wide", false },
+        { "The red mug looks thinner than the blue box.", "thin", true }, { "The red mug is larger than the blue box.", "big", true },
+        { "The red mug is smaller.", "big", false }, { "The red mug is tiny compared to the blue box.", "small", true },
+        { "The blue box is to the right of the red mug.", "left", true }, { "The blue box is taller than the red mug.", "tall", false },
+        { "The blue box is in front of the red mug.", "behind", true }, { "The blue box is not bigger than the red mug.", "big", true },
+        { "The red mug is not as tall as the blue box.", "short", true }, { "Right.", "left", false },
+    };
+
+    [Theory, MemberData(nameof(YesNo))]
+    public void ReadsYesNo(string answer, string relation, bool expected) =>
+        Assert.Equal(expected, YesNoParser.Parse(answer, relation == "" ? null : relation, Mug, Box));
+
+    public static readonly TheoryData<string, string> YesNoUnreadable = new()
+    {
+        { "", "" }, { "I cannot determine that from the image.", "left" }, { "It's hard to say.", "left" },
+        { "The image is blurry.", "" }, { "The mug is red.", "left" }, { "I don't know.", "behind" }, { "Maybe", "" },
+        { "There is not enough information.", "tall" },
+    };
+
+    [Theory, MemberData(nameof(YesNoUnreadable))]
+    public void UnreadableYesNoIsNull(string answer, string relation) =>
+        Assert.Null(YesNoParser.Parse(answer, relation == "" ? null : relation, Mug, Box));
+
+    /// <summary>(answer, caption A, caption B, expected caption or "" for none).</summary>
+    public static readonly TheoryData<string, string, string, string> Choices = new()
+    {
+        { "The red mug.", Mug, Box, Mug }, { "the blue box", Mug, Box, Box }, { "Red mug", Mug, Box, Mug },
+        { "Blue box.", "the red mug", "the blue box", "the blue box" }, { "The red mug is further to the left.", Mug, Box, Mug },
+        { "The blue box is taller than the red mug.", Mug, Box, Box }, { "The red mug is taller than the blue box.", Mug, Box, Mug },
+        { "Between the red mug and the blue box, the blue box is higher.", Mug, Box, Box },
+        { "Of the red mug and the blue box, the red mug is closer.", Mug, Box, Mug },
+        { "Compared to the red mug, the blue box is wider.", Mug, Box, Box },
+        { "It's the blue box, not the red mug.", Mug, Box, Box }, { "Not the red mug but the blue box.", Mug, Box, Box },
+        { "The red mug is not taller than the blue box.", Mug, Box, Box }, { "The red mug isn't bigger.", Mug, Box, Box },
+        { "The red one.", Mug, "blue mug", Mug }, { "The blue one is bigger.", Mug, "blue mug", "blue mug" },
+        { "The mug.", Mug, Box, Mug }, { "The box is on the left.", Mug, Box, Box },
+        { "The red mug or the blue box? The blue box is further.", Mug, Box, Box },
+        { "Red mugs tend to be small; here the red mug is smaller.", Mug, Box, Mug },
+        { "**The blue box** is closer to the camera.", Mug, Box, Box }, { "I'd say the chair.", "chair", "table", "chair" },
+        { "The table is lower than the chair.", "chair", "table", "table" }, { "The wooden chair.", "wooden chair", "metal chair", "wooden chair" },
+        { "the metal one", "wooden chair", "metal chair", "metal chair" }, { "The lamp.", "lamp", "desk lamp", "lamp" },
+        { "The desk lamp is taller.", "lamp", "desk lamp", "desk lamp" }, { "The potted plant appears larger", "potted plant", "sofa", "potted plant" },
+        { "Relative to the sofa, the potted plant is in front.", "potted plant", "sofa", "potted plant" },
+        { "The sofa is bigger than the potted plant.", "potted plant", "sofa", "sofa" },
+    };
+
+    [Theory, MemberData(nameof(Choices))]
+    public void ReadsChoice(string answer, string a, string b, string expected) =>
+        Assert.Equal(expected == "" ? null : expected, ChoiceParser.Parse(answer, a, b));
+
+    public static readonly TheoryData<string> ChoiceUnreadable = new()
+    {
+        "", "Neither.", "Both are the same height.", "I cannot determine which one.", "The green bottle.",
+        "The red mug or the blue box.", "They are at the same distance.", "It is unclear from the image.",
+    };
+
+    [Theory, MemberData(nameof(ChoiceUnreadable))]
+    public void UnreadableChoiceIsNull(string answer) => Assert.Null(ChoiceParser.Parse(answer, Mug, Box));
+
+    /// <summary>(answer, classify type's two relations, expected relation).</summary>
+    public static readonly TheoryData<string, string, string, string> Relations = new()
+    {
+        { "Left", "left", "right", "left" }, { "right.", "left", "right", "right" }, { "The red mug is to the left of the blue box.", "left", "right", "left" },
+        { "It is on the right side.", "left", "right", "right" }, { "The red mug is not to the left; it is to the right.", "left", "right", "right" },
+        { "The blue box is to the right of the red mug.", "left", "right", "left" }, { "Leftmost.", "left", "right", "left" },
+        { "Above", "above", "below", "above" }, { "The red mug is below the blue box.", "above", "below", "below" },
+        { "It is higher than the blue box.", "above", "below", "above" }, { "The red mug sits underneath the blue box.", "above", "below", "below" },
+        { "The red mug is on top of the blue box.", "above", "below", "above" }, { "lower", "above", "below", "below" },
+        { "Behind", "behind", "front", "behind" }, { "The red mug is in front of the blue box.", "behind", "front", "front" },
+        { "In front.", "behind", "front", "front" }, { "It is further away from the camera.", "behind", "front", "behind" },
+        { "The red mug is closer to the viewer.", "behind", "front", "front" }, { "The blue box is behind the red mug.", "behind", "front", "front" },
+        { "Taller", "tall", "short", "tall" }, { "The red mug is shorter.", "tall", "short", "short" }, { "It is tall.", "tall", "short", "tall" },
+        { "The red mug is not as tall as the blue box.", "tall", "short", "short" }, { "The red mug is less tall.", "tall", "short", "short" },
+        { "Wider", "wide", "thin", "wide" }, { "The red mug is narrower.", "wide", "thin", "thin" }, { "thin", "wide", "thin", "thin" },
+        { "The red mug is broader than the blue box.", "wide", "thin", "wide" }, { "The red mug is slimmer.", "wide", "thin", "thin" },
+        { "Bigger", "big", "small", "big" }, { "The red mug is smaller than the blue box.", "big", "small", "small" },
+        { "It's larger.", "big", "small", "big" }, { "The red mug is tiny.", "big", "small", "small" }, { "The blue box is larger.", "big", "small", "small" },
+        { "The red mug isn't bigger; it is smaller.", "big", "small", "small" },
+    };
+
+    [Theory, MemberData(nameof(Relations))]
+    public void ReadsRelationWord(string answer, string first, string second, string expected) =>
+        Assert.Equal(expected, RelationParser.Parse(answer, first, second, Mug, Box));
+
+    [Theory]
+    [InlineData("I can't tell.", "left", "right")]
+    [InlineData("The red mug is taller.", "left", "right")]
+    [InlineData("", "big", "small")]
+    [InlineData("They are level.", "above", "below")]
+    public void UnreadableRelationIsNull(string answer, string first, string second) =>
+        Assert.Null(RelationParser.Parse(answer, first, second, Mug, Box));
+
+    [Fact]
+    public void AnswerParserDispatchesByKind()
+    {
+        BenchmarkItem Item(string type, string? a = Mug, string? b = Box) => new()
+        {
+            Id = "q", Image = "i.png", ImagePath = "i.png", Type = type, Kind = BenchmarkItem.KindOfType(type), Question = "?", A = a, B = b,
+        };
+        Assert.Equal(true, AnswerParser.Parse(Item("left-predicate"), "The blue box is to the right of the red mug.").Yes);
+        Assert.Equal(Box, AnswerParser.Parse(Item("tall-choice"), "The blue box.").Text);
+        Assert.Equal("front", AnswerParser.Parse(Item("behind-front-classify"), "in front").Text);
+        Assert.Equal(0.8, AnswerParser.Parse(Item("distance"), "about 80cm").Meters!.Value, 1e-12);
+        Assert.False(AnswerParser.Parse(Item("distance"), "far").IsParsed);
+        Assert.False(AnswerParser.Parse(Item("tall-choice", null, null), "The blue box.").IsParsed);
+        Assert.False(AnswerParser.Parse(Item("left-predicate"), null).IsParsed);
+    }
+}
