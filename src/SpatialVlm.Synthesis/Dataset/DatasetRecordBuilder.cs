@@ -47,7 +47,7 @@ public static class DatasetRecordBuilder
             },
             ["objects"] = objects,
             ["qa"] = qa,
-            ["messages"] = Conversation.Build(r.Questions.Items),
+            ["messages"] = Conversation.Messages(r.Questions.Items),
             ["skipped"] = skipped,
             ["skipped_questions"] = skippedQuestions,
         };

@@ -1,0 +1,143 @@
+using System.Text.Json.Nodes;
+using SpatialVlm.Core;
+using SpatialVlm.Scenes;
+using SpatialVlm.Synthesis.Dataset;
+using SpatialVlm.Synthesis.Sources;
+using SpatialVlm.Synthesis.Stages;
+
+namespace SpatialVlm.Synthesis.Tests;
+
+public sealed class SynthesisRunTests : IDisposable
+{
+    private readonly string root = Directory.CreateTempSubdirectory("synth-run-").FullName;
+    private static readonly SceneOptions Small = new() { Width = 320, Height = 240 };
+
+    public void Dispose()
+    {
+        try { Directory.Delete(root, recursive: true); } catch (IOException) { }
+    }
+
+    private RunSummary Run(string outDir, IObservationSource source, long seed = 3, SynthesisOptions? options = null) =>
+        new SynthesisRun(new SynthesisPipeline(options ?? new SynthesisOptions()), new SynthesisRunOptions { OutDir = outDir, Seed = seed, Workers = 2 })
+            .Execute(source);
+
+    private static string[] OutputFiles(string dir) =>
+        ["dataset.jsonl", "dataset.parquet", "llava.json", "README.md", "manifest.json"];
+
+    [Fact]
+    public void SameSeedGivesIdenticalFilesAndOtherSeedsDiffer()
+    {
+        var a = Path.Combine(root, "a"); var b = Path.Combine(root, "b"); var c = Path.Combine(root, "c");
+        Run(a, new ProceduralSource(Small, 10, 6));
+        Run(b, new ProceduralSource(Small, 10, 6));
+        Run(c, new ProceduralSource(Small, 10, 6), seed: 4);
+        foreach (var f in OutputFiles(a))
+            Assert.True(File.ReadAllBytes(Path.Combine(a, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b, f))), $"{f} differs between identical runs");
+        Assert.NotEqual(File.ReadAllText(Path.Combine(a, "dataset.jsonl")), File.ReadAllText(Path.Combine(c, "dataset.jsonl")));
+    }
+
+    [Fact]
+    public void RerunResumesAndCleansAHalfWrittenRun()
+    {
+        var fresh = Path.Combine(root, "fresh");
+        Run(fresh, new ProceduralSource(Small, 20, 5));
+        var resumed = Path.Combine(root, "resumed");
+        Run(resumed, new ProceduralSource(Small, 20, 5));
+        // Simulate a killed run: one record missing, a temporary file left behind, a torn record.
+        File.Delete(Path.Combine(resumed, "records", "scene-000021.json"));
+        File.WriteAllText(Path.Combine(resumed, "records", ".scene-000022.json.123.abc.tmp"), "{\"id\":");
+        File.WriteAllText(Path.Combine(resumed, "records", "scene-000023.json"), "{\"id\": \"scene-0000");
+        var summary = Run(resumed, new ProceduralSource(Small, 20, 5));
+        Assert.Equal(2, summary.Images - summary.Resumed);
+        Assert.Empty(Directory.GetFiles(Path.Combine(resumed, "records"), "*.tmp"));
+        Assert.Equal(File.ReadAllText(Path.Combine(fresh, "dataset.jsonl")), File.ReadAllText(Path.Combine(resumed, "dataset.jsonl")));
+        Assert.Equal(5, File.ReadLines(Path.Combine(resumed, "dataset.jsonl")).Count());
+    }
+
+    [Fact]
+    public void RecordsFollowTheInterfaceShape()
+    {
+        var outDir = Path.Combine(root, "shape");
+        Run(outDir, new ProceduralSource(Small, 30, 3));
+        var line = File.ReadLines(Path.Combine(outDir, "dataset.jsonl")).First();
+        var r = JsonNode.Parse(line)!.AsObject();
+        foreach (var key in new[] { "id", "image", "width", "height", "canonicalized", "objects", "qa", "messages" })
+            Assert.True(r.ContainsKey(key), $"missing {key}");
+        Assert.True(File.Exists(Path.Combine(outDir, (string)r["image"]!)));
+        var ids = r["objects"]!.AsArray().Select(o => (int)o!["id"]!).ToHashSet();
+        foreach (var qa in r["qa"]!.AsArray())
+        {
+            Assert.Contains((int)qa!["a"]!, ids);
+            if (qa["b"] is JsonValue b) Assert.Contains((int)b, ids);
+            foreach (var key in new[] { "type", "question", "answer", "value", "uncertain" }) Assert.True(qa.AsObject().ContainsKey(key));
+        }
+        var llava = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "llava.json")))!.AsArray();
+        Assert.Equal(3, llava.Count);
+        Assert.StartsWith("<image>\n", (string)llava[0]!["conversations"]![0]!["value"]!);
+        var rows = ParquetDatasetWriter.ReadAsync(Path.Combine(outDir, "dataset.parquet")).GetAwaiter().GetResult();
+        Assert.Equal(3, rows.Count);
+        Assert.Equal((string)r["id"]!, rows[0].Id);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(outDir, (string)r["image"]!)), rows[0].Image.Bytes);
+        Assert.Equal(r["messages"]!.AsArray().Count, rows[0].Messages.Count);
+        Assert.Equal("image", rows[0].Messages[0].Content[0].Type);
+    }
+
+    /// <summary>A source of hand-made observations, for bad input.</summary>
+    private sealed class FixedSource(params Observation[] observations) : IObservationSource
+    {
+        public string Description => "fixed";
+        public IReadOnlyList<SourceItem> Items { get; } = observations.Select((o, i) => new SourceItem(o.Id, i)).ToList();
+        public Observation Load(SourceItem item) => observations.Single(o => o.Id == item.Id);
+        public (byte[] Bytes, string Extension) ImageFile(SourceItem item, Observation loaded) => (Imaging.ColorImageCodec.EncodePng(loaded.Image), ".png");
+    }
+
+    private static Observation FromScene(long seed, Func<Observation, Observation> change) =>
+        change(new SceneGenerator(Small).Generate(seed).ToObservation());
+
+    [Fact]
+    public void BadInputIsSkippedWithReasonsAndCounted()
+    {
+        var nanDepth = FromScene(40, o => o with { Id = "nan-depth", Depth = new DepthMap(o.Depth.Width, o.Depth.Height, Enumerable.Repeat(float.NaN, o.Depth.Meters.Length).ToArray()) });
+        var empty = FromScene(41, o => o with { Id = "no-objects", Objects = [] });
+        var tiny = FromScene(42, o => o with { Id = "tiny-object", Objects = [.. o.Objects, new ObjectMask(99, "speck", "speck", [o.Depth.Width * 10 + 10])] });
+        var outDir = Path.Combine(root, "bad");
+        var summary = Run(outDir, new FixedSource(nanDepth, empty, tiny));
+        Assert.Equal(1, summary.Failed);
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "manifest.json")))!;
+        Assert.Contains("no valid values", (string)manifest["failed"]![0]!["reason"]!);
+        var records = File.ReadLines(Path.Combine(outDir, "dataset.jsonl")).Select(l => JsonNode.Parse(l)!).ToDictionary(r => (string)r["id"]!);
+        Assert.Empty(records["no-objects"]["qa"]!.AsArray());
+        Assert.Contains(records["tiny-object"]["skipped"]!.AsArray(), s => ((string)s!["reason"]!).Contains("too few points"));
+        var card = File.ReadAllText(Path.Combine(outDir, "README.md"));
+        Assert.Contains("| images that failed | 1 |", card);
+        Assert.Contains("object: too few points with valid depth", card);
+    }
+
+    [Fact]
+    public void UnwritableOutputIsOneClearError()
+    {
+        var file = Path.Combine(root, "a-file");
+        File.WriteAllText(file, "x");
+        var e = Assert.Throws<SpatialVlmException>(() => Run(Path.Combine(file, "out"), new ProceduralSource(Small, 1, 1)));
+        Assert.Contains("not writable", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void WithoutGravityOrPlaneOnlyCameraFrameQuestionsAreAsked()
+    {
+        // Keep only object pixels: no support plane to find, no known gravity.
+        var obs = FromScene(50, o =>
+        {
+            var keep = new bool[o.Depth.Meters.Length];
+            foreach (var m in o.Objects) foreach (var p in m.Pixels) keep[p] = true;
+            var depth = o.Depth.Meters.Select((d, i) => keep[i] ? d : 0f).ToArray();
+            return o with { Id = "no-plane", KnownWorldFromCamera = null, SupportPixels = null, Depth = new DepthMap(o.Depth.Width, o.Depth.Height, depth) };
+        });
+        var options = new SynthesisOptions { Canonicalization = new CanonicalizationOptions { MinPlaneInliers = 100_000 } };
+        var result = new SynthesisPipeline(options).Run(obs, 1);
+        Assert.False(result.Frame.Canonicalized);
+        Assert.NotEmpty(result.Questions.Items);
+        Assert.All(result.Questions.Items, q => Assert.False(Questions.QuestionCatalog.Get(q.Type).NeedsCanonicalization, q.Type));
+    }
+}
