@@ -1,20 +1,72 @@
 using System.CommandLine;
+using SpatialVlm.Core;
+using SpatialVlm.Scenes;
+using Spectre.Console;
 
 namespace SpatialVlm.Cli.Commands;
 
+/// <summary>`scenes`: renders procedural scenes with exact ground truth into OUT/&lt;scene-id&gt;/.</summary>
 public static class ScenesCommand
 {
     public static Command Create()
     {
-        var count = new Option<int>("--count") { Description = "number of scenes", Required = true };
-        var seed = new Option<long>("--seed") { Description = "random seed", DefaultValueFactory = _ => 0 };
-        var outDir = new Option<string>("--out") { Description = "output folder", Required = true };
-        var cmd = new Command("scenes", "Render procedural scenes with exact ground truth into OUT/<scene-id>/.") { count, seed, outDir };
+        var count = new Option<int>("--count") { Description = "number of scenes; seeds S, S+1, ..., S+N-1", Required = true };
+        var seed = new Option<long>("--seed") { Description = "seed of the first scene (scene id scene-<seed>)", DefaultValueFactory = _ => 0 };
+        var outDir = new Option<string?>("--out") { Description = "output folder (required unless only --stats is asked for)" };
+        var size = new Option<string>("--size") { Description = "image size WxH", DefaultValueFactory = _ => "640x480" };
+        var stats = new Option<bool>("--stats") { Description = "print distributions of object counts, categories, camera heights and distances" };
+        var sheet = new Option<bool>("--contact-sheet") { Description = "write OUT/contact_sheet.png with the first scenes" };
+        var overlays = new Option<bool>("--overlays") { Description = "write OUT/<scene-id>/overlay.png: projected boxes and captions" };
+        var frames = new Option<int>("--frames") { Description = "also render K frames of one object moving toward another into OUT/<scene-id>/frames/NNNN/", DefaultValueFactory = _ => 0 };
+        var cmd = new Command("scenes", "Render procedural scenes with exact ground truth into OUT/<scene-id>/ (image.png, depth.png, instances.png, surfaces.png, scene.json). Folders already complete are skipped.")
+        { count, seed, outDir, size, stats, sheet, overlays, frames };
         cmd.SetAction(parse =>
         {
-            parse.InvocationConfiguration.Error.WriteLine("scenes: not yet implemented");
-            return 3;
+            var n = parse.GetValue(count);
+            var s0 = parse.GetValue(seed);
+            var dir = parse.GetValue(outDir);
+            var wantStats = parse.GetValue(stats);
+            var k = parse.GetValue(frames);
+            if (n <= 0) throw new SpatialVlmException($"--count must be positive, got {n}");
+            if (k < 0 || k > 1000) throw new SpatialVlmException($"--frames must be in 0..1000, got {k}");
+            if (dir == null && !wantStats) throw new SpatialVlmException("--out is required (or ask for --stats alone)");
+            if (dir == null && (parse.GetValue(sheet) || parse.GetValue(overlays) || k > 0)) throw new SpatialVlmException("--contact-sheet, --overlays and --frames need --out");
+            var (w, h) = SceneOptions.ParseSize(parse.GetValue(size)!);
+            var generator = new SceneGenerator(new SceneOptions { Width = w, Height = h });
+            var run = new SceneBatch(generator, dir, parse.GetValue(overlays), k);
+            var output = parse.InvocationConfiguration.Output;
+            var descriptions = RunWithProgress(run, s0, n, output);
+            if (dir != null && parse.GetValue(sheet))
+            {
+                var path = Path.Combine(dir, "contact_sheet.png");
+                SceneContactSheet.Write(path, Enumerable.Range(0, Math.Min(n, 16)).Select(i => Path.Combine(dir, SceneGenerator.SceneId(s0 + i))).ToList());
+                output.WriteLine($"contact sheet: {path}");
+            }
+            if (wantStats) output.Write(SceneStatistics.Of(descriptions).Format());
+            return 0;
         });
         return cmd;
+    }
+
+    private static SceneDescription[] RunWithProgress(SceneBatch run, long s0, int n, TextWriter output)
+    {
+        var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+        if (interactive)
+        {
+            SceneDescription[] result = [];
+            AnsiConsole.Progress().Start(ctx =>
+            {
+                var task = ctx.AddTask($"scenes {SceneGenerator.SceneId(s0)}..", maxValue: n);
+                result = run.Run(s0, n, (_, _) => task.Increment(1));
+            });
+            return result;
+        }
+        var every = Math.Max(1, n / 20);
+        var started = DateTime.UtcNow;
+        return run.Run(s0, n, (done, id) =>
+        {
+            if (done % every == 0 || done == n)
+                lock (output) output.WriteLine($"{done}/{n} scenes ({id}), {done / Math.Max(1e-3, (DateTime.UtcNow - started).TotalSeconds):0.0}/s");
+        });
     }
 }

@@ -1,0 +1,263 @@
+using SpatialVlm.Core;
+
+namespace SpatialVlm.Scenes;
+
+/// <summary>Rendered buffers of one view: colour, depth in millimetres (0 = none), instance ids, surface kinds.</summary>
+public sealed record RenderBuffers(RgbImage Image, ushort[] DepthMillimeters, ushort[] Instances, ushort[] SurfaceIds);
+
+/// <summary>
+/// Z-buffer rasterizer for a scene layout. Geometry is drawn on a sample grid with the pixel centres on it
+/// (2x2 samples per pixel plus a border when anti-aliasing), so depth, instance and surface come from the
+/// exact pixel-centre sample, while colour near edges is the tent-filtered average of the 3x3 samples around
+/// the centre. Shading: Lambert with a directional light and a shadow map, hemispheric ambient, texture factors.
+/// </summary>
+public static class SceneRenderer
+{
+    private const double NearPlane = 0.01;
+    private const double ShadowBias = 0.006;
+    private static readonly (float R, float G, float B) LightColor = (1.0f, 0.97f, 0.92f);
+
+    public static RenderBuffers Render(SceneLayout layout, bool antiAlias)
+    {
+        var soup = SceneMeshBuilder.Build(layout);
+        var k = layout.Intrinsics;
+        int scale = antiAlias ? 2 : 1, offset = antiAlias ? 1 : 0;
+        int hw = k.Width * scale + offset, hh = k.Height * scale + offset;
+        var q = new float[hw * hh];
+        var ids = new int[hw * hh];
+        Array.Fill(ids, -1);
+        DrawCamera(soup, layout, scale, offset, hw, hh, q, ids);
+        var shadow = ShadowMap.Build(soup, layout.Light.ToLight);
+        var shader = new Shader(soup, layout, shadow, scale, offset);
+        return Resolve(k, shader, scale, offset, hw, q, ids, antiAlias);
+    }
+
+    /// <summary>Visible pixel count per instance (index = instance id) from the pixel-centre samples alone, without shading.</summary>
+    public static int[] CountVisiblePixels(SceneLayout layout)
+    {
+        var soup = SceneMeshBuilder.Build(layout);
+        var k = layout.Intrinsics;
+        var q = new float[k.Width * k.Height];
+        var ids = new int[q.Length];
+        Array.Fill(ids, -1);
+        DrawCamera(soup, layout, 1, 0, k.Width, k.Height, q, ids);
+        var counts = new int[layout.Objects.Count + 1];
+        foreach (var t in ids)
+            if (t >= 0) counts[soup.Materials[soup.MaterialIndex[t]].Instance]++;
+        return counts;
+    }
+
+    private static void DrawCamera(TriangleSoup soup, SceneLayout layout, int scale, int offset, int hw, int hh, float[] q, int[] ids)
+    {
+        var k = layout.Intrinsics;
+        var camFromWorld = layout.WorldFromCamera.Inverse();
+        var cam = layout.CameraPosition;
+        var v = soup.Vertices; var face = soup.FaceNormals;
+        Span<Point3> poly = stackalloc Point3[4];
+        Span<Point3> input = stackalloc Point3[3];
+        for (int t = 0; t < soup.Count; t++)
+        {
+            if (face[t].Dot(v[3 * t] - cam) >= 0) continue; // back face
+            input[0] = camFromWorld.Apply(v[3 * t]); input[1] = camFromWorld.Apply(v[3 * t + 1]); input[2] = camFromWorld.Apply(v[3 * t + 2]);
+            int n = ClipNear(input, poly);
+            if (n < 3) continue;
+            double X(Point3 p) => scale * (k.Fx * p.X / p.Z + k.Cx) + offset;
+            double Y(Point3 p) => scale * (k.Fy * p.Y / p.Z + k.Cy) + offset;
+            for (int i = 1; i + 1 < n; i++)
+                TriangleRasterizer.Fill(q, ids, hw, 0, hh,
+                    X(poly[0]), Y(poly[0]), 1 / poly[0].Z, X(poly[i]), Y(poly[i]), 1 / poly[i].Z, X(poly[i + 1]), Y(poly[i + 1]), 1 / poly[i + 1].Z, t);
+        }
+    }
+
+    // Sutherland–Hodgman against z ≥ NearPlane: a triangle becomes at most a quadrilateral.
+    private static int ClipNear(ReadOnlySpan<Point3> tri, Span<Point3> outPoly)
+    {
+        int n = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            var a = tri[i]; var b = tri[(i + 1) % 3];
+            bool ina = a.Z >= NearPlane, inb = b.Z >= NearPlane;
+            if (ina) outPoly[n++] = a;
+            if (ina != inb)
+            {
+                var s = (NearPlane - a.Z) / (b.Z - a.Z);
+                outPoly[n++] = new Point3(a.X + s * (b.X - a.X), a.Y + s * (b.Y - a.Y), NearPlane);
+            }
+        }
+        return n;
+    }
+
+    private static RenderBuffers Resolve(CameraIntrinsics k, Shader shader, int scale, int offset, int hw, float[] q, int[] ids, bool antiAlias)
+    {
+        int w = k.Width, h = k.Height;
+        var image = new RgbImage(w, h);
+        var depth = new ushort[w * h];
+        var instances = new ushort[w * h];
+        var surfaces = new ushort[w * h];
+        var px = image.Pixels;
+        var materials = shader.Soup.Materials;
+        var matIndex = shader.Soup.MaterialIndex;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+            {
+                int hx = scale * x + offset, hy = scale * y + offset, c = hy * hw + hx, i = y * w + x;
+                int t = ids[c];
+                if (t >= 0)
+                {
+                    var mm = Math.Round(1000.0 / q[c]);
+                    depth[i] = mm <= 65535 ? (ushort)Math.Max(mm, 1) : (ushort)0; // beyond 65.5 m: no depth
+                    var m = materials[matIndex[t]];
+                    instances[i] = m.Instance;
+                    surfaces[i] = m.Surface;
+                }
+                (float R, float G, float B) col;
+                if (!antiAlias || SameAround(ids, hw, c, t)) col = shader.Shade(hx, hy, t, q[c]);
+                else
+                {
+                    float r = 0, g = 0, b = 0;
+                    for (int dy = -1; dy <= 1; dy++)
+                        for (int dx = -1; dx <= 1; dx++)
+                        {
+                            var wgt = (dx == 0 ? 2 : 1) * (dy == 0 ? 2 : 1) / 16f;
+                            int s = c + dy * hw + dx;
+                            var sc = shader.Shade(hx + dx, hy + dy, ids[s], q[s]);
+                            r += wgt * sc.R; g += wgt * sc.G; b += wgt * sc.B;
+                        }
+                    col = (r, g, b);
+                }
+                px[3 * i] = ToByte(col.R); px[3 * i + 1] = ToByte(col.G); px[3 * i + 2] = ToByte(col.B);
+            }
+        return new RenderBuffers(image, depth, instances, surfaces);
+    }
+
+    private static bool SameAround(int[] ids, int hw, int c, int t) =>
+        ids[c - hw - 1] == t && ids[c - hw] == t && ids[c - hw + 1] == t && ids[c - 1] == t && ids[c + 1] == t
+        && ids[c + hw - 1] == t && ids[c + hw] == t && ids[c + hw + 1] == t;
+
+    private static byte ToByte(float v) => (byte)Math.Clamp((int)(v * 255f + 0.5f), 0, 255);
+
+    /// <summary>Colour of one sample: world point from depth, interpolated normal, texture, light and shadow.</summary>
+    private sealed class Shader
+    {
+        public TriangleSoup Soup { get; }
+        private readonly SceneLayout _layout;
+        private readonly ShadowMap _shadow;
+        private readonly int _scale, _offset;
+        private readonly Point3[] _q1, _q2;
+        private readonly double _roomSin, _roomCos;
+        private readonly double[] _r;
+        private readonly Point3 _t;
+
+        public Shader(TriangleSoup soup, SceneLayout layout, ShadowMap shadow, int scale, int offset)
+        {
+            Soup = soup; _layout = layout; _shadow = shadow; _scale = scale; _offset = offset;
+            _q1 = new Point3[soup.Count]; _q2 = new Point3[soup.Count];
+            var v = soup.Vertices;
+            for (int t = 0; t < soup.Count; t++)
+            {
+                // Dual vectors: for p on the triangle, barycentric (b, c) = ((p − A)·q1, (p − A)·q2).
+                var e1 = v[3 * t + 1] - v[3 * t]; var e2 = v[3 * t + 2] - v[3 * t];
+                double d00 = e1.Dot(e1), d01 = e1.Dot(e2), d11 = e2.Dot(e2), den = d00 * d11 - d01 * d01;
+                _q1[t] = (e1 * d11 - e2 * d01) / den;
+                _q2[t] = (e2 * d00 - e1 * d01) / den;
+            }
+            (_roomSin, _roomCos) = PortableTrig.SinCos(layout.Room.Yaw);
+            _r = layout.WorldFromCamera.Rotation;
+            _t = layout.WorldFromCamera.Translation;
+        }
+
+        public (float R, float G, float B) Shade(int hx, int hy, int t, float invZ)
+        {
+            var k = _layout.Intrinsics;
+            double u = (hx - _offset) / (double)_scale, v = (hy - _offset) / (double)_scale;
+            double rx = (u - k.Cx) / k.Fx, ry = (v - k.Cy) / k.Fy;
+            if (t < 0) return Backdrop(_r[6] * rx + _r[7] * ry + _r[8]);
+            double z = 1.0 / invZ;
+            var p = new Point3(_r[0] * rx * z + _r[1] * ry * z + _r[2] * z + _t.X,
+                               _r[3] * rx * z + _r[4] * ry * z + _r[5] * z + _t.Y,
+                               _r[6] * rx * z + _r[7] * ry * z + _r[8] * z + _t.Z);
+            var verts = Soup.Vertices; var normals = Soup.Normals;
+            var d = p - verts[3 * t];
+            double l1 = d.Dot(_q1[t]), l2 = d.Dot(_q2[t]);
+            var na = normals[3 * t];
+            var n = (na + (normals[3 * t + 1] - na) * l1 + (normals[3 * t + 2] - na) * l2).Normalized();
+            var m = Soup.Materials[Soup.MaterialIndex[t]];
+            double a = _roomCos * p.X + _roomSin * p.Y, b = -_roomSin * p.X + _roomCos * p.Y;
+            var tex = SurfaceTexture.Factor(m.Pattern, p, a, b);
+            var light = _layout.Light;
+            var ndl = n.Dot(light.ToLight);
+            var lit = light.Ambient * (0.8 + 0.2 * n.Z);
+            if (ndl > 0) lit += light.Diffuse * ndl * _shadow.Lit(p);
+            var f = (float)lit * tex;
+            return (m.R * f * LightColor.R, m.G * f * LightColor.G, m.B * f * LightColor.B);
+        }
+
+        // Behind the room: a soft gray gradient by the ray's elevation.
+        private static (float, float, float) Backdrop(double rayUp)
+        {
+            var s = (float)Math.Clamp(0.55 + 0.8 * rayUp, 0, 1);
+            return (0.34f + 0.36f * s, 0.36f + 0.37f * s, 0.40f + 0.38f * s);
+        }
+    }
+
+    /// <summary>Orthographic depth map of the objects' light-facing-away faces, seen from the directional light.</summary>
+    private sealed class ShadowMap
+    {
+        private readonly float[] _h;
+        private readonly int _w, _hgt;
+        private readonly Point3 _u, _v, _l;
+        private readonly double _u0, _v0, _texel;
+
+        private ShadowMap(float[] h, int w, int hgt, Point3 u, Point3 v, Point3 l, double u0, double v0, double texel)
+        { _h = h; _w = w; _hgt = hgt; _u = u; _v = v; _l = l; _u0 = u0; _v0 = v0; _texel = texel; }
+
+        public static ShadowMap Build(TriangleSoup soup, Point3 toLight)
+        {
+            var l = toLight.Normalized();
+            var u = l.Cross(new Point3(0, 0, 1)).Normalized();
+            var v = l.Cross(u);
+            var verts = soup.Vertices; var face = soup.FaceNormals; var mats = soup.MaterialIndex;
+            double u0 = double.MaxValue, v0 = double.MaxValue, u1 = double.MinValue, v1 = double.MinValue;
+            var occluders = new List<int>();
+            for (int t = 0; t < soup.Count; t++)
+            {
+                if (soup.Materials[mats[t]].Instance == 0 || face[t].Dot(l) >= 0) continue;
+                occluders.Add(t);
+                for (int j = 0; j < 3; j++)
+                {
+                    var p = verts[3 * t + j];
+                    double pu = p.Dot(u), pv = p.Dot(v);
+                    u0 = Math.Min(u0, pu); u1 = Math.Max(u1, pu); v0 = Math.Min(v0, pv); v1 = Math.Max(v1, pv);
+                }
+            }
+            if (occluders.Count == 0) return new ShadowMap([], 0, 0, u, v, l, 0, 0, 1);
+            var texel = Math.Max(0.004, Math.Max(u1 - u0, v1 - v0) / 1024);
+            u0 -= 2 * texel; v0 -= 2 * texel;
+            int w = (int)Math.Ceiling((u1 - u0) / texel) + 3, hgt = (int)Math.Ceiling((v1 - v0) / texel) + 3;
+            var h = new float[w * hgt];
+            Array.Fill(h, float.NegativeInfinity);
+            foreach (var t in occluders)
+            {
+                var a = verts[3 * t]; var b = verts[3 * t + 1]; var c = verts[3 * t + 2];
+                TriangleRasterizer.Fill(h, Span<int>.Empty, w, 0, hgt,
+                    (a.Dot(u) - u0) / texel, (a.Dot(v) - v0) / texel, a.Dot(l),
+                    (b.Dot(u) - u0) / texel, (b.Dot(v) - v0) / texel, b.Dot(l),
+                    (c.Dot(u) - u0) / texel, (c.Dot(v) - v0) / texel, c.Dot(l), 0);
+            }
+            return new ShadowMap(h, w, hgt, u, v, l, u0, v0, texel);
+        }
+
+        /// <summary>Fraction of light reaching p, bilinear percentage-closer filtered over the four nearest texels.</summary>
+        public double Lit(Point3 p)
+        {
+            if (_w == 0) return 1;
+            double fx = (p.Dot(_u) - _u0) / _texel, fy = (p.Dot(_v) - _v0) / _texel;
+            int ix = (int)Math.Floor(fx), iy = (int)Math.Floor(fy);
+            if (ix < 0 || iy < 0 || ix + 1 >= _w || iy + 1 >= _hgt) return 1;
+            double wx = fx - ix, wy = fy - iy, hp = p.Dot(_l) + ShadowBias;
+            int i = iy * _w + ix;
+            double s00 = _h[i] > hp ? 0 : 1, s10 = _h[i + 1] > hp ? 0 : 1, s01 = _h[i + _w] > hp ? 0 : 1, s11 = _h[i + _w + 1] > hp ? 0 : 1;
+            return (s00 * (1 - wx) + s10 * wx) * (1 - wy) + (s01 * (1 - wx) + s11 * wx) * wy;
+        }
+    }
+}
