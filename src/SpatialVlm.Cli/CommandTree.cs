@@ -1,0 +1,18 @@
+using System.CommandLine;
+using SpatialVlm.Cli.Commands;
+
+namespace SpatialVlm.Cli;
+
+/// <summary>The whole `spatialvlm` command tree; each command lives in its own file under Commands/.</summary>
+public static class CommandTree
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("SpatialVLM.NET: metric 3D spatial question answering data, models and evaluation.");
+        root.Subcommands.Add(ScenesCommand.Create());
+        root.Subcommands.Add(SynthCommand.Create());
+        root.Subcommands.Add(BenchmarkCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
+        return root;
+    }
+}
