@@ -1,0 +1,85 @@
+using System.CommandLine;
+using SpatialVlm.Core;
+using SpatialVlm.Evaluation;
+
+namespace SpatialVlm.Cli.Commands;
+
+/// <summary>`eval`: answer a benchmark with a model SPEC and score it, or compare finished runs side by side.</summary>
+public static class EvalCommand
+{
+    /// <param name="register">Adds answerers this build can provide (oracle, checkpoint, gguf) to the factory.</param>
+    public static Command Create(Action<AnswererFactory, OpenAiChatOptions>? register = null)
+    {
+        var benchmark = new Option<string>("--benchmark") { Description = "benchmark .jsonl (INTERFACES.md), one question per line" };
+        var model = new Option<string>("--model") { Description = "model SPEC: oracle, checkpoint:PATH, openai:BASE_URL#MODEL (key from OPENAI_API_KEY), gguf:MODEL.gguf+MMPROJ.gguf" };
+        var outDir = new Option<string>("--out") { Description = "output folder: metrics.json, predictions.jsonl, report.md and plots (with --compare: also compare.md)" };
+        var concurrency = new Option<int>("--concurrency") { Description = "questions in flight at once", DefaultValueFactory = _ => 4 };
+        var timeout = new Option<double>("--timeout") { Description = "seconds per request before it is retried", DefaultValueFactory = _ => 120 };
+        var retries = new Option<int>("--retries") { Description = "retries per question on 429, 5xx and timeouts (doubling backoff from 1 s)", DefaultValueFactory = _ => 4 };
+        var limit = new Option<int?>("--limit") { Description = "answer only the first N questions" };
+        var noCache = new Option<bool>("--no-cache") { Description = "ask the model again even for answers cached in OUT/answer-cache.jsonl" };
+        var compare = new Option<string[]>("--compare") { Description = "run folders to show side by side (prints a markdown table)", AllowMultipleArgumentsPerToken = true };
+        var cmd = new Command("eval", "Answer every benchmark question with a model and score it with the paper's metrics, or compare runs.")
+            { benchmark, model, outDir, concurrency, timeout, retries, limit, noCache, compare };
+        cmd.SetAction(parse =>
+        {
+            var stdout = parse.InvocationConfiguration.Output;
+            var stderr = parse.InvocationConfiguration.Error;
+            var dirs = parse.GetValue(compare);
+            var output = parse.GetValue(outDir);
+            if (dirs is { Length: > 0 })
+            {
+                var table = RunComparison.Build(dirs);
+                stdout.Write(table);
+                if (output != null) AtomicFile.WriteAllText(Path.Combine(output, "compare.md"), table);
+                return 0;
+            }
+            var benchmarkPath = parse.GetValue(benchmark) ?? throw new SpatialVlmException("--benchmark is required (or --compare DIR...)");
+            var specText = parse.GetValue(model) ?? throw new SpatialVlmException("--model is required");
+            if (output == null) throw new SpatialVlmException("--out is required");
+            var seconds = parse.GetValue(timeout);
+            if (!(seconds > 0) || !double.IsFinite(seconds)) throw new SpatialVlmException($"--timeout must be a positive number of seconds, not {seconds}");
+            if (parse.GetValue(retries) < 0) throw new SpatialVlmException("--retries must be 0 or more");
+
+            var spec = ModelSpec.Parse(specText);
+            var openAi = new OpenAiChatOptions
+            {
+                RequestTimeout = TimeSpan.FromSeconds(seconds),
+                MaxRetries = parse.GetValue(retries),
+                ApiKey = Environment.GetEnvironmentVariable("OPENAI_API_KEY"),
+            };
+            var factory = new AnswererFactory(openAi);
+            register?.Invoke(factory, openAi);
+            var file = BenchmarkReader.Read(benchmarkPath);
+            foreach (var problem in file.Problems.Take(20)) stderr.WriteLine($"warning: {problem}");
+            if (file.Problems.Count > 20) stderr.WriteLine($"warning: {file.Problems.Count - 20} more malformed lines (listed in report.md)");
+            var options = new EvalOptions
+            {
+                Concurrency = parse.GetValue(concurrency),
+                Limit = parse.GetValue(limit),
+                CachePath = parse.GetValue(noCache) ? null : Path.Combine(output, "answer-cache.jsonl"),
+            };
+            var answerer = factory.Create(spec);
+            EvalResult run;
+            try
+            {
+                var total = Math.Min(file.Items.Count, options.Limit ?? int.MaxValue);
+                run = EvalProgress.RunAsync(total, stderr, EvalProgress.IsInteractive, onAnswered =>
+                    EvalRunner.RunAsync(file, Path.GetFileName(benchmarkPath), answerer, spec.Text, options, onAnswered)).GetAwaiter().GetResult();
+            }
+            finally
+            {
+                (answerer as IDisposable)?.Dispose();
+            }
+            foreach (var p in run.Predictions.Where(p => !p.Counted).Take(20)) stderr.WriteLine($"warning: {benchmarkPath} line {p.Item.Line}: {p.Error}");
+            EvalOutputs.Write(output, run, options.Metrics);
+            var m = run.Metrics;
+            stdout.WriteLine($"qualitative accuracy {m.Qualitative.Accuracy:P1} (n={m.Qualitative.N}); quantitative output numbers {m.Quantitative.OutputNumbers:P1}, " +
+                             $"in range [0.5, 2] {m.Quantitative.InRange50To200:P1} (n={m.Quantitative.N})");
+            if (run.Failed > 0) stdout.WriteLine($"{run.Failed} questions failed to answer (scored wrong); see report.md");
+            stdout.WriteLine($"wrote {Path.Combine(output, EvalOutputs.Metrics)}, {EvalOutputs.Predictions}, {EvalOutputs.Report}");
+            return 0;
+        });
+        return cmd;
+    }
+}

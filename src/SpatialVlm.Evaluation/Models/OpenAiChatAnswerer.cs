@@ -1,0 +1,153 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace SpatialVlm.Evaluation;
+
+/// <summary>
+/// Any OpenAI-compatible chat-completions server (vLLM, llama.cpp server, Ollama, hosted APIs). The image goes
+/// as a base64 data URL in the user message with the question. 429, 5xx, timeouts and dropped connections are
+/// retried with doubling backoff (bounded); a malformed body or another 4xx fails that question only; a refused
+/// connection, unknown host, rejected key or unknown endpoint stops the run with one <see cref="ModelUnavailableException"/>.
+/// Plain HttpClient rather than the OpenAI SDK, whose own retry pipeline would retry underneath this one and
+/// hide which failures are transient.
+/// </summary>
+public sealed class OpenAiChatAnswerer : ISpatialAnswerer, IDisposable
+{
+    private readonly HttpClient http;
+    private readonly Uri endpoint;
+    private readonly string model;
+    private readonly OpenAiChatOptions options;
+
+    public OpenAiChatAnswerer(Uri baseUrl, string model, OpenAiChatOptions options, HttpMessageHandler? handler = null)
+    {
+        this.model = model;
+        this.options = options;
+        endpoint = new Uri(baseUrl.AbsoluteUri.TrimEnd('/') + "/chat/completions");
+        http = new HttpClient(handler ?? new SocketsHttpHandler { ConnectTimeout = options.RequestTimeout }, disposeHandler: true)
+        {
+            Timeout = Timeout.InfiniteTimeSpan, // each attempt has its own limit
+        };
+    }
+
+    public void Dispose() => http.Dispose();
+
+    public async Task<string> AnswerAsync(BenchmarkItem item, string imagePath, CancellationToken ct)
+    {
+        var body = RequestBody(item.Question, imagePath);
+        string lastError = "no attempt";
+        int attempt = 0;
+        for (; attempt <= options.MaxRetries; attempt++)
+        {
+            TimeSpan? retryAfter = null;
+            using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            attemptCts.CancelAfter(options.RequestTimeout);
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+                if (!string.IsNullOrEmpty(options.ApiKey)) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
+                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptCts.Token).ConfigureAwait(false);
+                var text = await response.Content.ReadAsStringAsync(attemptCts.Token).ConfigureAwait(false);
+                var code = (int)response.StatusCode;
+                if (response.IsSuccessStatusCode)
+                    return ContentOf(text) ?? throw new AnswerFailedException($"malformed response body: {Snippet(text)}", attempt + 1);
+                if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+                    throw new ModelUnavailableException($"{endpoint}: HTTP {code}, the server refused the API key (set OPENAI_API_KEY)");
+                if (response.StatusCode == HttpStatusCode.NotFound)
+                    throw new ModelUnavailableException($"{endpoint}: HTTP 404 ({Snippet(text)}); check the base URL and the model name '{model}'");
+                if (code != 429 && code < 500)
+                    throw new AnswerFailedException($"HTTP {code}: {Snippet(text)}", attempt + 1);
+                lastError = $"HTTP {code}";
+                retryAfter = response.Headers.RetryAfter?.Delta ??
+                             (response.Headers.RetryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                lastError = $"timed out after {options.RequestTimeout.TotalSeconds:0.###} s";
+            }
+            catch (HttpRequestException e) when (IsUnreachable(e))
+            {
+                throw new ModelUnavailableException($"cannot reach {endpoint.GetLeftPart(UriPartial.Authority)}: {e.Message}", e);
+            }
+            catch (HttpRequestException e)
+            {
+                lastError = e.Message.Split('\n')[0];
+            }
+            if (attempt == options.MaxRetries) break;
+            var wait = retryAfter is { } ra && ra > TimeSpan.Zero ? ra : options.InitialBackoff * Math.Pow(2, attempt);
+            await Task.Delay(wait < options.MaxBackoff ? wait : options.MaxBackoff, ct).ConfigureAwait(false);
+        }
+        throw new AnswerFailedException($"{lastError}; gave up after {attempt + 1} attempts", attempt + 1);
+    }
+
+    private string RequestBody(string question, string imagePath)
+    {
+        var mime = Path.GetExtension(imagePath).ToLowerInvariant() switch
+        {
+            ".jpg" or ".jpeg" => "image/jpeg",
+            ".webp" => "image/webp",
+            ".gif" => "image/gif",
+            ".bmp" => "image/bmp",
+            _ => "image/png",
+        };
+        var dataUrl = $"data:{mime};base64,{Convert.ToBase64String(File.ReadAllBytes(imagePath))}";
+        var messages = new JsonArray();
+        if (options.SystemPrompt is { Length: > 0 } system)
+            messages.Add(new JsonObject { ["role"] = "system", ["content"] = system });
+        messages.Add(new JsonObject
+        {
+            ["role"] = "user",
+            ["content"] = new JsonArray
+            {
+                new JsonObject { ["type"] = "image_url", ["image_url"] = new JsonObject { ["url"] = dataUrl } },
+                new JsonObject { ["type"] = "text", ["text"] = question },
+            },
+        });
+        return new JsonObject
+        {
+            ["model"] = model,
+            ["messages"] = messages,
+            ["max_tokens"] = options.MaxTokens,
+            ["temperature"] = options.Temperature,
+        }.ToJsonString();
+    }
+
+    /// <summary>choices[0].message.content as text (a string, or an array of text parts); null when the body is not that.</summary>
+    public static string? ContentOf(string body)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object ||
+                !doc.RootElement.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array ||
+                choices.GetArrayLength() == 0 || !choices[0].TryGetProperty("message", out var message) ||
+                message.ValueKind != JsonValueKind.Object || !message.TryGetProperty("content", out var content))
+                return null;
+            if (content.ValueKind == JsonValueKind.String) return content.GetString();
+            if (content.ValueKind != JsonValueKind.Array) return null;
+            var sb = new StringBuilder();
+            foreach (var part in content.EnumerateArray())
+                if (part.ValueKind == JsonValueKind.Object && part.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String)
+                    sb.Append(t.GetString());
+            return sb.ToString();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsUnreachable(HttpRequestException e) =>
+        e.HttpRequestError == HttpRequestError.NameResolutionError ||
+        e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostNotFound
+            or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.AddressNotAvailable };
+
+    private static string Snippet(string text)
+    {
+        var oneLine = string.Join(' ', text.Split((char[])['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+        return oneLine.Length == 0 ? "(empty)" : oneLine.Length <= 120 ? oneLine : oneLine[..120] + "…";
+    }
+}
