@@ -1,5 +1,7 @@
 using System.CommandLine;
 using SpatialVlm.Cli.Commands;
+using SpatialVlm.Evaluation;
+using SpatialVlm.Synthesis;
 
 namespace SpatialVlm.Cli;
 
@@ -12,6 +14,7 @@ public static class CommandTree
         root.Subcommands.Add(ScenesCommand.Create());
         root.Subcommands.Add(SynthCommand.Create());
         root.Subcommands.Add(BenchmarkCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create((factory, _) => factory.Register("oracle", _ => new OracleAnswerer(new SynthesisOptions()))));
         root.Subcommands.Add(BenchCommand.Create());
         return root;
     }

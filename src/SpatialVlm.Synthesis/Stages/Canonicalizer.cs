@@ -46,11 +46,10 @@ public sealed class Canonicalizer(SynthesisOptions options)
         var cloud = BackProjection.FromDepth(obs.Depth, obs.Intrinsics, sampled, options.MaxDepth);
         var minInliers = Math.Max(3, o.MinPlaneInliers / stride);
         if (cloud.Count < minInliers)
-            return Failed($"support plane has too few points ({cloud.Count})");
-        var fit = RansacPlane.Fit(cloud, new RansacPlaneOptions(o.PlaneDistance, 3, o.PlaneIterations, seed));
-        if (fit.Inliers.Length < minInliers)
-            return Failed($"support plane has too few inliers ({fit.Inliers.Length * stride} < {o.MinPlaneInliers})");
-        var frame = CanonicalFrame.FromSupportPlane(fit.Plane, fit.Inliers.Length * stride, new CanonicalFrameOptions());
+            return Failed($"support plane has too few points ({cloud.Count * stride} < {o.MinPlaneInliers})");
+        // Estimate tries a few planes in turn and rejects walls, so clutter or a wall cannot pose as the floor.
+        var frame = CanonicalFrame.Estimate(cloud, new CanonicalFrameOptions(
+            MinInliers: minInliers, Ransac: new RansacPlaneOptions(o.PlaneDistance, 3, o.PlaneIterations, seed)));
         return frame.Succeeded
             ? new FrameEstimate(true, frame.WorldFromCamera, obs.SupportPixels is { Length: > 0 } ? "support-mask" : "ransac", null, null)
             : Failed(frame.FailureReason ?? "support plane rejected");
