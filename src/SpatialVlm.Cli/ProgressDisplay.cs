@@ -1,4 +1,5 @@
 using Spectre.Console;
+using Spectre.Console.Rendering;
 using SpatialVlm.Synthesis;
 
 namespace SpatialVlm.Cli;
@@ -46,7 +47,7 @@ public static class ProgressDisplay
     /// <summary>Items per second since the task started.</summary>
     private sealed class TransferSpeedlessRateColumn(string unit) : ProgressColumn
     {
-        public override Spectre.Console.Rendering.IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
             new Text($"{(task.Speed ?? 0):0.0} {unit}/s");
     }
 }

@@ -50,7 +50,9 @@ public static class HumanNumber
     /// <summary>One unit: its names and size in meters.</summary>
     sealed record Unit(string Singular, string Plural, string Symbol, double Meters);
     static readonly Unit Mm = new("millimeter", "millimeters", "mm", 0.001), Cm = new("centimeter", "centimeters", "cm", 0.01),
-        M = new("meter", "meters", "m", 1), In = new("inch", "inches", "in", Inch), Ft = new("foot", "feet", "ft", Foot);
+        M = new("meter", "meters", "m", 1), Ft = new("foot", "feet", "ft", Foot),
+        // "in" is a preposition too ("within 18 in of the ball" reads as 18 m to a parser or a person), so inches are always spelled out.
+        In = new("inch", "inches", "", Inch);
 
     public static HumanQuantity Render(double meters, Random rng, HumanNumberOptions? options = null)
     {
@@ -136,7 +138,7 @@ public static class HumanNumber
     static string Say(double value, Unit unit, bool symbols)
     {
         var text = Format(value);
-        return $"{text} {(symbols ? unit.Symbol : text == "1" ? unit.Singular : unit.Plural)}";
+        return $"{text} {(symbols && unit.Symbol != "" ? unit.Symbol : text == "1" ? unit.Singular : unit.Plural)}";
     }
 
     static string Format(double value) => value.ToString("0.##########", CultureInfo.InvariantCulture);

@@ -11,6 +11,8 @@ public sealed record SynthesisOptions
     public CanonicalizationOptions Canonicalization { get; init; } = new();
     /// <summary>Box measurement and the margin policy derived from it.</summary>
     public MeasurementOptions Measurement { get; init; } = new();
+    /// <summary>How hidden outlines widen margins or drop objects.</summary>
+    public OcclusionOptions Occlusion { get; init; } = new();
     /// <summary>Question sampling, templates, numbers and ambiguity rules.</summary>
     public QuestionOptions Questions { get; init; } = new();
     /// <summary>Objects with fewer lifted points than this are dropped from questions (reason recorded). Default 40.</summary>
@@ -58,4 +60,20 @@ public sealed record MeasurementOptions
     public double MarginPerMeter { get; init; } = 0.1;
     /// <summary>Below this many points the margin doubles (linearly between). Default 400.</summary>
     public int WellSampledPoints { get; init; } = 400;
+}
+
+/// <summary>
+/// Occlusion policy: an outline pixel is hidden when a neighbour outside the object (not the support surface)
+/// is nearer by more than max(DepthStep, RelativeDepthStep·depth), or lies beyond the image edge.
+/// </summary>
+public sealed record OcclusionOptions
+{
+    /// <summary>Meters a neighbour must be nearer to hide an outline pixel. Default 0.03.</summary>
+    public float DepthStep { get; init; } = 0.03f;
+    /// <summary>The same as a share of the pixel's depth (far objects have noisier depth). Default 0.02.</summary>
+    public float RelativeDepthStep { get; init; } = 0.02f;
+    /// <summary>Objects with more of their outline hidden than this are left out of questions. Default 0.3.</summary>
+    public double DropAbove { get; init; } = 0.3;
+    /// <summary>Margin scale grows by this per unit of hidden share (0.1 hidden → ×1.5 at the default 5).</summary>
+    public double MarginPerHiddenShare { get; init; } = 5;
 }

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using SpatialVlm.Evaluation.Parsing;
+using SpatialVlm.Evaluation;
 using SpatialVlm.Questions;
 
 namespace SpatialVlm.Synthesis.Tests;

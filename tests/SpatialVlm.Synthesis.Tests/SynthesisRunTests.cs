@@ -55,7 +55,7 @@ public sealed class SynthesisRunTests : IDisposable
     }
 
     [Fact]
-    public void RecordsFollowTheInterfaceShape()
+    public async Task RecordsFollowTheInterfaceShape()
     {
         var outDir = Path.Combine(root, "shape");
         Run(outDir, new ProceduralSource(Small, 30, 3));
@@ -74,7 +74,7 @@ public sealed class SynthesisRunTests : IDisposable
         var llava = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "llava.json")))!.AsArray();
         Assert.Equal(3, llava.Count);
         Assert.StartsWith("<image>\n", (string)llava[0]!["conversations"]![0]!["value"]!);
-        var rows = ParquetDatasetWriter.ReadAsync(Path.Combine(outDir, "dataset.parquet")).GetAwaiter().GetResult();
+        var rows = await ParquetDatasetWriter.ReadAsync(Path.Combine(outDir, "dataset.parquet"));
         Assert.Equal(3, rows.Count);
         Assert.Equal((string)r["id"]!, rows[0].Id);
         Assert.Equal(File.ReadAllBytes(Path.Combine(outDir, (string)r["image"]!)), rows[0].Image.Bytes);

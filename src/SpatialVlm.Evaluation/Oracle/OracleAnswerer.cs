@@ -24,7 +24,7 @@ public sealed class OracleAnswerer(SynthesisOptions options) : ISpatialAnswerer
     public Task<string> AnswerAsync(BenchmarkItem item, string imagePath, CancellationToken ct)
     {
         var scene = scenes.GetOrAdd(Path.GetFullPath(imagePath), p => new Lazy<Reconstruction>(() => Reconstruct(p))).Value;
-        var a = Find(scene, item.A, item);
+        var a = Find(scene, item.A ?? throw new AnswerFailedException($"{item.Id}: no object A in the question", 1), item);
         var b = item.B is null ? a : Find(scene, item.B, item);
         var type = QuestionCatalog.Get(item.Type);
         if (type.NeedsCanonicalization && !scene.Canonicalized)

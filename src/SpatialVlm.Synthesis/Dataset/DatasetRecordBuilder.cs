@@ -23,6 +23,7 @@ public static class DatasetRecordBuilder
                 ["yaw"] = Round(b.Yaw),
                 ["points"] = m.LiftedPoints,
                 ["margin_scale"] = Math.Round(m.Spatial.MarginScale, 3),
+                ["hidden_outline"] = Math.Round(m.HiddenShare, 3),
             });
         }
         var qa = new JsonArray();

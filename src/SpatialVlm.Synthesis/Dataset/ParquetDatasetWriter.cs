@@ -72,6 +72,6 @@ public static class ParquetDatasetWriter
     {
         await using var s = File.OpenRead(path);
         var result = await ParquetSerializer.DeserializeAsync<Row>(s);
-        return result;
+        return result.Data;
     }
 }

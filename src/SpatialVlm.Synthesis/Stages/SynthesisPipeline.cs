@@ -22,6 +22,7 @@ public sealed class SynthesisPipeline(SynthesisOptions options)
     private readonly ObjectDenoiser denoiser = new(options);
     private readonly Canonicalizer canonicalizer = new(options);
     private readonly ObjectMeasurer measurer = new(options);
+    private readonly OcclusionEstimator occlusion = new(options);
     private readonly QuestionEngine questions = new(options.Questions);
 
     public SynthesisOptions Options => options;
@@ -34,7 +35,13 @@ public sealed class SynthesisPipeline(SynthesisOptions options)
         if (obs.Depth.CountValid() == 0)
             throw new SpatialVlmException($"{obs.Id}: depth has no valid values (all zero or NaN)");
 
-        var lifted = lifter.Lift(obs, skipped);
+        var hidden = occlusion.Estimate(obs);
+        var lifted = lifter.Lift(obs, skipped).Where(o =>
+        {
+            if (hidden[o.Mask.Id] <= options.Occlusion.DropAbove) return true;
+            skipped.Add(new SkipReason("object", $"{obs.Id}/{o.Mask.Id}", $"mostly hidden ({hidden[o.Mask.Id]:P0} of its outline borders nearer surfaces or the image edge)"));
+            return false;
+        }).ToList();
         var frame = canonicalizer.Estimate(obs, seed);
         if (!frame.Canonicalized) skipped.Add(new SkipReason("image", obs.Id, $"not canonicalized: {frame.Failure}"));
 
@@ -47,7 +54,7 @@ public sealed class SynthesisPipeline(SynthesisOptions options)
                 skipped.Add(new SkipReason("object", $"{obs.Id}/{obj.Mask.Id}", "denoising left fewer than 4 points"));
                 continue;
             }
-            measured.Add(measurer.Measure(clean, obj.ValidPixels, frame));
+            measured.Add(measurer.Measure(clean, obj.ValidPixels, hidden[obj.Mask.Id], frame));
         }
 
         var byId = measured.ToDictionary(m => m.Spatial.Id);
