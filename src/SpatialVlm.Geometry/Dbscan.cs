@@ -17,10 +17,11 @@ public sealed record DbscanResult(int[] Labels, int ClusterCount)
 }
 
 /// <summary>
-/// DBSCAN on a uniform grid of Eps-sized cells: core points are found by counting (stopping at MinPoints),
-/// core points within Eps are joined with a union-find, and each border point takes the cluster of its
-/// first core neighbour. Clusters are the connected components of core points, so the count does not depend
-/// on point order.
+/// DBSCAN on a grid of cells with side Eps/√3, so any two points of one cell are within Eps: a cell holding
+/// MinPoints points makes them all core, the core points of a cell form one group, and two cells' groups join
+/// as soon as one pair of their core points lies within Eps (cells up to two apart can). Each border point takes
+/// the cluster of its first core neighbour. Clusters are the connected components of core points, so the count
+/// does not depend on point order.
 /// </summary>
 public static class Dbscan
 {
@@ -30,47 +31,43 @@ public static class Dbscan
         if (o.MinPoints < 1) throw new ArgumentOutOfRangeException(nameof(o), "MinPoints must be at least 1");
         int n = c.Count;
         if (n == 0) return new DbscanResult([], 0);
-        var grid = new UniformGrid(c, o.Eps);
+        // Slightly under Eps/√3 so rounding never puts two points of one cell more than Eps apart.
+        var grid = new UniformGrid(c, o.Eps / Math.Sqrt(3) * (1 - 1e-9), reach: 2);
         float eps2 = (float)(o.Eps * o.Eps);
         var core = FindCore(grid, eps2, o.MinPoints);
-        var parent = new int[n];
-        for (int i = 0; i < n; i++) parent[i] = i;
-        for (int cell = 0; cell < grid.CellCount; cell++)
+
+        // Union-find over cells that hold core points.
+        int cells = grid.CellCount;
+        var parent = new int[cells];
+        var hasCore = new bool[cells];
+        for (int cell = 0; cell < cells; cell++)
         {
-            for (int s = grid.CellStart[cell]; s < grid.CellStart[cell + 1]; s++)
+            parent[cell] = cell;
+            for (int s = grid.CellStart[cell]; s < grid.CellStart[cell + 1]; s++) if (core[s]) { hasCore[cell] = true; break; }
+        }
+        for (int cell = 0; cell < cells; cell++)
+        {
+            if (!hasCore[cell]) continue;
+            for (int e = grid.NeighborStart[cell]; e < grid.NeighborStart[cell + 1]; e++)
             {
-                if (!core[s]) continue;
-                float x = grid.X[s], y = grid.Y[s], z = grid.Z[s];
-                int rootS = Find(parent, s);
-                for (int e = grid.NeighborStart[cell]; e < grid.NeighborStart[cell + 1]; e++)
-                {
-                    int other = grid.Neighbors[e];
-                    if (other < cell) continue; // each cell pair once
-                    int from = other == cell ? s + 1 : grid.CellStart[other];
-                    for (int t = from; t < grid.CellStart[other + 1]; t++)
-                    {
-                        if (!core[t]) continue;
-                        float dx = grid.X[t] - x, dy = grid.Y[t] - y, dz = grid.Z[t] - z;
-                        if (dx * dx + dy * dy + dz * dz > eps2) continue;
-                        int rootT = Find(parent, t);
-                        if (rootT == rootS) continue;
-                        // Link the larger root under the smaller so roots are deterministic.
-                        if (rootT < rootS) { parent[rootS] = rootT; rootS = rootT; }
-                        else parent[rootT] = rootS;
-                    }
-                }
+                int other = grid.Neighbors[e];
+                if (other <= cell || !hasCore[other]) continue;
+                int ra = Find(parent, cell), rb = Find(parent, other);
+                if (ra == rb || !CoreWithin(grid, core, cell, other, eps2)) continue;
+                if (ra < rb) parent[rb] = ra; else parent[ra] = rb;
             }
         }
-        // Number clusters by their first point in cloud order.
-        var labelOfRoot = new Dictionary<int, int>();
+
+        // Number clusters by their first core point in cloud order.
         var sortedOf = new int[n];
         for (int s = 0; s < n; s++) sortedOf[grid.Order[s]] = s;
+        var labelOfRoot = new Dictionary<int, int>();
         var labels = new int[n];
         for (int i = 0; i < n; i++)
         {
             int s = sortedOf[i];
             if (!core[s]) { labels[i] = -1; continue; }
-            int root = Find(parent, s);
+            int root = Find(parent, grid.CellOfSorted[s]);
             if (!labelOfRoot.TryGetValue(root, out var label)) { label = labelOfRoot.Count; labelOfRoot.Add(root, label); }
             labels[i] = label;
         }
@@ -84,11 +81,12 @@ public static class Dbscan
             for (int e = grid.NeighborStart[cell]; e < grid.NeighborStart[cell + 1] && labels[i] < 0; e++)
             {
                 int other = grid.Neighbors[e];
+                if (!hasCore[other]) continue;
                 for (int t = grid.CellStart[other]; t < grid.CellStart[other + 1]; t++)
                 {
                     if (!core[t]) continue;
                     float dx = grid.X[t] - x, dy = grid.Y[t] - y, dz = grid.Z[t] - z;
-                    if (dx * dx + dy * dy + dz * dz <= eps2) { labels[i] = labels[grid.Order[t]]; break; }
+                    if (dx * dx + dy * dy + dz * dz <= eps2) { labels[i] = labelOfRoot[Find(parent, other)]; break; }
                 }
             }
         }
@@ -109,6 +107,22 @@ public static class Dbscan
 
     public static PointCloud LargestCluster(PointCloud c, DbscanOptions o) => LargestCluster(c, Cluster(c, o));
 
+    private static bool CoreWithin(UniformGrid grid, bool[] core, int a, int b, float eps2)
+    {
+        for (int s = grid.CellStart[a]; s < grid.CellStart[a + 1]; s++)
+        {
+            if (!core[s]) continue;
+            float x = grid.X[s], y = grid.Y[s], z = grid.Z[s];
+            for (int t = grid.CellStart[b]; t < grid.CellStart[b + 1]; t++)
+            {
+                if (!core[t]) continue;
+                float dx = grid.X[t] - x, dy = grid.Y[t] - y, dz = grid.Z[t] - z;
+                if (dx * dx + dy * dy + dz * dz <= eps2) return true;
+            }
+        }
+        return false;
+    }
+
     private static bool[] FindCore(UniformGrid grid, float eps2, int minPoints)
     {
         var core = new bool[grid.X.Length];
@@ -120,13 +134,20 @@ public static class Dbscan
             for (int cell = lo; cell < hi; cell++)
             {
                 int cellStart = grid.CellStart[cell], cellEnd = grid.CellStart[cell + 1];
+                if (cellEnd - cellStart >= minPoints)
+                {
+                    // Everything in a cell is within Eps of everything else.
+                    for (int s = cellStart; s < cellEnd; s++) core[s] = true;
+                    continue;
+                }
                 for (int s = cellStart; s < cellEnd; s++)
                 {
                     float x = grid.X[s], y = grid.Y[s], z = grid.Z[s];
-                    int count = 0;
+                    int count = cellEnd - cellStart;
                     for (int e = grid.NeighborStart[cell]; e < grid.NeighborStart[cell + 1] && count < minPoints; e++)
                     {
                         int other = grid.Neighbors[e];
+                        if (other == cell) continue;
                         int end = grid.CellStart[other + 1];
                         for (int t = grid.CellStart[other]; t < end; t++)
                         {

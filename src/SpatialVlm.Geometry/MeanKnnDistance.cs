@@ -106,7 +106,7 @@ public static class MeanKnnDistance
 
     /// <summary>
     /// The same sum when the k-th value is known to be near <paramref name="hint"/> (a neighbouring point's): one
-    /// vector pass counts the values up to eight limits spread over 0.8–1.25·hint; if the k-th value falls between
+    /// vector pass counts the values up to eight limits spread over 0.6–1.25·hint; if the k-th value falls between
     /// two of them, a second pass sums the roots below the band and picks the few values inside it. Null otherwise.
     /// </summary>
     private static (double Sum, float Kth)? SumNearHint(float[] values, int m, int k, float hint)
@@ -116,7 +116,7 @@ public static class MeanKnnDistance
         int len = (m + lanes - 1) / lanes * lanes;
         for (int j = m; j < len; j++) values[j] = float.PositiveInfinity;
         Span<float> limit = stackalloc float[Limits];
-        for (int l = 0; l < Limits; l++) limit[l] = hint * (0.8f + 0.45f * l / (Limits - 1));
+        for (int l = 0; l < Limits; l++) limit[l] = hint * (0.6f + 0.65f * l / (Limits - 1));
         ref float v0 = ref values[0];
         Vector256<int> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
         Vector256<float> l0 = Vector256.Create(limit[0]), l1 = Vector256.Create(limit[1]), l2 = Vector256.Create(limit[2]), l3 = Vector256.Create(limit[3]),
@@ -236,20 +236,34 @@ public static class MeanKnnDistance
             float px = _c.X[i], py = _c.Y[i], pz = _c.Z[i];
             int pixel = _c.PixelIndex![i];
             int v = pixel / _w, u = pixel - v * _w;
-            float limit = threshold;
-            int reachU = Fast, reachV = Fast;
-            int m = Gather(u, v, reachU, reachV, px, py, pz, limit, ref buffer);
-            if (m < _k) { limit = float.PositiveInfinity; m = Gather(u, v, reachU, reachV, px, py, pz, limit, ref buffer); }
-            if (m < _k) { reachU = _w; reachV = _h; m = Gather(u, v, reachU, reachV, px, py, pz, limit, ref buffer); } // sparse surroundings: the whole image
-            var (sum, r2) = SumOfSmallestRoots(buffer, m, _k, limit, threshold / Slack);
-            threshold = r2 * Slack; // the next point is usually the next pixel, with a similar neighbourhood
-            var (ru, rv) = PixelReach(px, py, pz, r2);
-            if (ru <= reachU && rv <= reachV) return sum / _k;
-            // The k nearest lie within √r2, so inside the window the bound gives (at most the whole image);
-            // only candidates within √r2 are kept.
-            m = Gather(u, v, (int)MathF.Min(MathF.Ceiling(ru), _w), (int)MathF.Min(MathF.Ceiling(rv), _h), px, py, pz, r2, ref buffer);
-            return SumOfSmallestRoots(buffer, m, _k, r2, r2).Sum / _k;
+            // Adaptive path: limit = Slack × the previous point's k-th squared distance, window = where a ball of
+            // that radius can project. If k candidates lie within the limit, the k nearest are among them: exact.
+            for (float limit = threshold; float.IsFinite(limit); limit *= 2.5f)
+            {
+                var (ru, rv) = PixelReach(px, py, pz, limit);
+                if (!(ru < _w || rv < _h)) break; // the window would be the whole image: bootstrap instead
+                int m = Gather(u, v, Reach(ru, _w), Reach(rv, _h), px, py, pz, limit, ref buffer);
+                if (m >= _k)
+                {
+                    var (sum, r2) = SumOfSmallestRoots(buffer, m, _k, limit, limit / Slack);
+                    threshold = r2 * Slack; // the next point is usually the next pixel, with a similar neighbourhood
+                    return sum / _k;
+                }
+            }
+            // Bootstrap: a fixed window (or the whole image when it holds fewer than k points) gives an upper bound
+            // on the k-th distance, and the window that bound asks for gives the exact answer.
+            int reach = Fast;
+            int n = Gather(u, v, reach, reach, px, py, pz, float.PositiveInfinity, ref buffer);
+            if (n < _k) { reach = Math.Max(_w, _h); n = Gather(u, v, reach, reach, px, py, pz, float.PositiveInfinity, ref buffer); }
+            var (bound, bound2) = SumOfSmallestRoots(buffer, n, _k, float.PositiveInfinity);
+            threshold = bound2 * Slack;
+            var (bu, bv) = PixelReach(px, py, pz, bound2);
+            if (bu <= reach && bv <= reach) return bound / _k;
+            n = Gather(u, v, Reach(bu, _w), Reach(bv, _h), px, py, pz, bound2, ref buffer);
+            return SumOfSmallestRoots(buffer, n, _k, bound2, bound2).Sum / _k;
         }
+
+        private static int Reach(float pixels, int size) => (int)MathF.Ceiling(MathF.Min(pixels, size));
 
         /// <summary>
         /// How many pixels (columns, rows) away a point within √r2 of p can project:

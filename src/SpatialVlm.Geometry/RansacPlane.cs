@@ -6,15 +6,20 @@ namespace SpatialVlm.Geometry;
 /// <param name="SampleSize">Points per hypothesis (default 3; more are fitted by least squares).</param>
 /// <param name="Iterations">Hypotheses tried (default 1000).</param>
 /// <param name="Seed">Seed of the sample draw (default 0).</param>
-public sealed record RansacPlaneOptions(double DistanceThreshold = 0.05, int SampleSize = 3, int Iterations = 1000, int Seed = 0);
+/// <param name="ScoringSubset">Hypotheses are first scored on this many points drawn with the samples (0 = on all
+/// points); the best <paramref name="Finalists"/> are then scored on all points (default 8192).</param>
+/// <param name="Finalists">Hypotheses re-scored on the whole cloud after the subset round (default 16).</param>
+public sealed record RansacPlaneOptions(double DistanceThreshold = 0.05, int SampleSize = 3, int Iterations = 1000, int Seed = 0,
+    int ScoringSubset = 8192, int Finalists = 16);
 
 /// <summary>A fitted plane and the indices of its inliers (ascending).</summary>
 public sealed record PlaneFit(Plane Plane, int[] Inliers);
 
 /// <summary>
-/// Seeded RANSAC plane fit. All samples are drawn up front from one seeded Random, hypotheses are scored in
-/// parallel (most inliers wins, then least squared residual, then earliest), and the winner is refined by
-/// least squares on its inliers. The same seed gives the same plane.
+/// Seeded RANSAC plane fit. All samples (and the scoring subset) are drawn up front from one seeded Random;
+/// hypotheses are scored in parallel on the subset, the best few again on the whole cloud (most inliers wins,
+/// then least squared residual, then earliest), and the winner is refined by least squares on its inliers.
+/// The same seed gives the same plane.
 /// </summary>
 public static class RansacPlane
 {
@@ -26,7 +31,10 @@ public static class RansacPlane
         int n = c.Count;
         if (n < o.SampleSize) throw new ArgumentException($"RANSAC needs at least {o.SampleSize} points, the cloud has {n}");
 
-        var samples = DrawSamples(n, o.SampleSize, o.Iterations, o.Seed);
+        var rng = new Random(o.Seed);
+        var samples = DrawSamples(rng, n, o.SampleSize, o.Iterations);
+        bool preScore = o.ScoringSubset > 0 && n > 2 * o.ScoringSubset && o.Finalists < o.Iterations;
+        var subset = preScore ? Subset(c, rng, o.ScoringSubset) : c;
         var hypotheses = new Plane?[o.Iterations];
         var counts = new int[o.Iterations];
         var errors = new double[o.Iterations];
@@ -39,25 +47,35 @@ public static class RansacPlane
             {
                 var plane = SamplePlane(c, samples.AsSpan(it * o.SampleSize, o.SampleSize));
                 hypotheses[it] = plane;
-                if (plane is { } pl) (counts[it], errors[it]) = Score(c, pl, t);
+                if (plane is { } pl) (counts[it], errors[it]) = Score(subset, pl, t);
             }
         });
-        int best = -1;
-        for (int it = 0; it < o.Iterations; it++)
+        var ranked = Enumerable.Range(0, o.Iterations).Where(it => hypotheses[it] != null)
+            .OrderByDescending(it => counts[it]).ThenBy(it => errors[it]).ThenBy(it => it).ToArray();
+        if (ranked.Length == 0) throw new ArgumentException("RANSAC found no plane: every sample was degenerate");
+        if (preScore)
         {
-            if (hypotheses[it] == null) continue;
-            if (best < 0 || counts[it] > counts[best] || (counts[it] == counts[best] && errors[it] < errors[best])) best = it;
+            ranked = ranked.Take(o.Finalists).ToArray();
+            Parallel.ForEach(ranked, it => (counts[it], errors[it]) = Score(c, hypotheses[it]!.Value, t));
+            ranked = ranked.OrderByDescending(it => counts[it]).ThenBy(it => errors[it]).ThenBy(it => it).ToArray();
         }
-        if (best < 0 || counts[best] < 3) throw new ArgumentException("RANSAC found no plane: every sample was degenerate");
+        int best = ranked[0];
+        if (counts[best] < 3) throw new ArgumentException("RANSAC found no plane: every sample was degenerate");
         var inliers = Inliers(c, hypotheses[best]!.Value, t);
         var refined = Pca.FitPlane(c, inliers);
         var refinedInliers = Inliers(c, refined, t);
         return refinedInliers.Length >= inliers.Length ? new PlaneFit(refined, refinedInliers) : new PlaneFit(refined, inliers);
     }
 
-    private static int[] DrawSamples(int n, int size, int iterations, int seed)
+    private static PointCloud Subset(PointCloud c, Random rng, int size)
     {
-        var rng = new Random(seed);
+        var idx = new int[size];
+        for (int i = 0; i < size; i++) idx[i] = rng.Next(c.Count);
+        return c.Select(idx);
+    }
+
+    private static int[] DrawSamples(Random rng, int n, int size, int iterations)
+    {
         var samples = new int[iterations * size];
         for (int it = 0; it < iterations; it++)
         {
