@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SpatialVlm.Core;
 
 namespace SpatialVlm.Geometry;
@@ -9,6 +10,7 @@ public static class BackProjection
     /// Every pixel with a valid depth (0 &lt; d ≤ maxDepth) becomes a point, in row-major pixel order,
     /// with <see cref="PointCloud.PixelIndex"/> = y·width + x and <see cref="PointCloud.SourceCamera"/> = k.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static PointCloud FromDepth(DepthMap depth, CameraIntrinsics k, float maxDepth = 10f)
     {
         CheckSize(depth, k);
@@ -68,6 +70,7 @@ public static class BackProjection
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static PointCloud Lift(DepthMap depth, CameraIntrinsics k, int[] pixels)
     {
         int w = depth.Width, n = pixels.Length;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using SpatialVlm.Core;
 
@@ -15,6 +16,7 @@ public static class CloudBounds
         return (new Point3(x0, y0, z0), new Point3(x1, y1, z1));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (float Min, float Max) MinMax(ReadOnlySpan<float> values)
     {
         float min = float.PositiveInfinity, max = float.NegativeInfinity;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SpatialVlm.Core;
 
 namespace SpatialVlm.Geometry;
@@ -6,6 +7,7 @@ namespace SpatialVlm.Geometry;
 public static class CloudTransform
 {
     /// <summary>t applied to every point. Pixel indices are kept; <see cref="PointCloud.SourceCamera"/> is dropped (the frame changed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static PointCloud Apply(PointCloud c, RigidTransform t)
     {
         int n = c.Count;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace SpatialVlm.Geometry;
 
 /// <param name="Eps">Neighbourhood radius in meters (default 0.05).</param>
@@ -25,6 +26,7 @@ public sealed record DbscanResult(int[] Labels, int ClusterCount)
 /// </summary>
 public static class Dbscan
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static DbscanResult Cluster(PointCloud c, DbscanOptions o)
     {
         if (!(o.Eps > 0)) throw new ArgumentOutOfRangeException(nameof(o), "Eps must be positive");
@@ -107,6 +109,7 @@ public static class Dbscan
 
     public static PointCloud LargestCluster(PointCloud c, DbscanOptions o) => LargestCluster(c, Cluster(c, o));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool CoreWithin(UniformGrid grid, bool[] core, int a, int b, float eps2)
     {
         for (int s = grid.CellStart[a]; s < grid.CellStart[a + 1]; s++)
@@ -128,7 +131,7 @@ public static class Dbscan
         var core = new bool[grid.X.Length];
         int cells = grid.CellCount;
         int parts = MeanKnnDistance.Partitions(grid.X.Length);
-        Parallel.For(0, parts, p =>
+        Parallel.For(0, parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int p) =>
         {
             var (lo, hi) = MeanKnnDistance.Range(0, cells, parts, p);
             for (int cell = lo; cell < hi; cell++)
@@ -162,6 +165,7 @@ public static class Dbscan
         return core;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Find(int[] parent, int i)
     {
         while (parent[i] != i) { parent[i] = parent[parent[i]]; i = parent[i]; }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace SpatialVlm.Geometry;
 
 /// <summary>
@@ -39,6 +40,7 @@ public sealed class KdTree
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Build(PointCloud c, float[] keys, int node, int lo, int hi, int level)
     {
         if (level == _depth) return;
@@ -65,6 +67,7 @@ public sealed class KdTree
     }
 
     // Quickselect: afterwards keys[lo..k) ≤ keys[k] ≤ keys(k..hi], with items moved alongside.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Select(float[] keys, int[] items, int lo, int hi, int k)
     {
         while (hi > lo)
@@ -110,6 +113,7 @@ public sealed class KdTree
         return k;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SearchKnn(ref KnnHeap heap, float x, float y, float z, int node, int lo, int hi, int level)
     {
         if (level == _depth)
@@ -146,6 +150,7 @@ public sealed class KdTree
         return result.Count;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SearchRadius(List<int> result, float x, float y, float z, float r2, int node, int lo, int hi, int level)
     {
         if (level == _depth)
@@ -173,6 +178,7 @@ public sealed class KdTree
         return Math.Min(count, limit);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CountRadius(ref int count, int limit, float x, float y, float z, float r2, int node, int lo, int hi, int level)
     {
         if (count >= limit) return;

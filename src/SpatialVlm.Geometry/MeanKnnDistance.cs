@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -37,7 +38,7 @@ public static class MeanKnnDistance
     private static void ComputeWithTree(PointCloud c, int k, KdTree tree, double[] result, int from, int to)
     {
         var parts = Partitions(to - from);
-        Parallel.For(0, parts, p =>
+        Parallel.For(0, parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int p) =>
         {
             var idx = new int[k]; var d2 = new float[k];
             var (lo, hi) = Range(from, to, parts, p);
@@ -45,6 +46,7 @@ public static class MeanKnnDistance
         });
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double TreeMean(PointCloud c, KdTree tree, int i, int k, int[] idx, float[] d2)
     {
         int n = tree.KNearest(c.X[i], c.Y[i], c.Z[i], k, idx, d2);
@@ -67,6 +69,7 @@ public static class MeanKnnDistance
     /// one vector pass sums the roots below that bin, and only that bin's few values are sorted.
     /// values must have room for m rounded up to whole vectors; the tail is overwritten.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static (double Sum, float Kth) SumOfSmallestRoots(float[] values, int m, int k, float upper, float hint = 0)
     {
         if (hint > 0 && float.IsFinite(hint) && SumNearHint(values, m, k, hint) is { } quick) return quick;
@@ -109,6 +112,7 @@ public static class MeanKnnDistance
     /// vector pass counts the values up to eight limits spread over 0.6–1.25·hint; if the k-th value falls between
     /// two of them, a second pass sums the roots below the band and picks the few values inside it. Null otherwise.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (double Sum, float Kth)? SumNearHint(float[] values, int m, int k, float hint)
     {
         const int Limits = 8;
@@ -160,6 +164,7 @@ public static class MeanKnnDistance
         return (total, kth);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void InsertionSort(Span<float> a)
     {
         for (int i = 1; i < a.Length; i++)
@@ -194,35 +199,55 @@ public static class MeanKnnDistance
         // Candidates are first gathered within Slack times the previous point's k-th squared distance.
         private const float Slack = 1.25f;
         private readonly PointCloud _c;
-        private readonly int _k, _w, _h, _stride;
+        private readonly int _k, _imageWidth, _u0, _v0, _w, _h, _stride; // the grid spans the points' pixel bounding box
         private readonly float[] _gx, _gy, _gz;
         private readonly float _fx, _fy;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public OrganizedSearch(PointCloud c, int k)
         {
             _c = c; _k = k;
             var cam = c.SourceCamera!;
-            _w = cam.Width; _h = cam.Height;
+            _imageWidth = cam.Width;
             _fx = (float)cam.Fx; _fy = (float)cam.Fy;
-            _stride = _w + Lanes; // room for a row's last vector to run past the image's right edge
-            int size = _stride * _h + Lanes;
-            // Coordinates on the image grid; NaN where there is no point, so those distances never pass a test.
-            _gx = new float[size]; _gy = new float[size]; _gz = new float[size];
-            _gx.AsSpan().Fill(float.NaN); _gy.AsSpan().Fill(float.NaN); _gz.AsSpan().Fill(float.NaN);
             var pix = c.PixelIndex!;
+            int u0 = int.MaxValue, v0 = int.MaxValue, u1 = -1, v1 = -1;
             for (int i = 0; i < c.Count; i++)
             {
                 int p = pix[i];
-                if ((uint)p >= (uint)(_w * _h)) throw new ArgumentException($"pixel index {p} is outside the source camera's image");
-                int v = p / _w, g = v * _stride + p - v * _w;
+                if ((uint)p >= (uint)(cam.Width * cam.Height)) throw new ArgumentException($"pixel index {p} is outside the source camera's image");
+                int v = p / _imageWidth, u = p - v * _imageWidth;
+                u0 = Math.Min(u0, u); u1 = Math.Max(u1, u); v0 = Math.Min(v0, v); v1 = Math.Max(v1, v);
+            }
+            _u0 = u0; _v0 = v0; _w = u1 - u0 + 1; _h = v1 - v0 + 1;
+            _stride = _w + Lanes; // room for a row's last vector to run past the box's right edge
+            int size = _stride * _h + Lanes;
+            // Coordinates on the pixel grid; NaN where there is no point, so those distances never pass a test.
+            _gx = new float[size]; _gy = new float[size]; _gz = new float[size];
+            _gx.AsSpan().Fill(float.NaN); _gy.AsSpan().Fill(float.NaN); _gz.AsSpan().Fill(float.NaN);
+            for (int i = 0; i < c.Count; i++)
+            {
+                int g = GridIndex(pix[i]);
                 _gx[g] = c.X[i]; _gy[g] = c.Y[i]; _gz[g] = c.Z[i];
             }
+        }
+
+        private (int U, int V) BoxPixel(int pixel)
+        {
+            int v = pixel / _imageWidth;
+            return (pixel - v * _imageWidth - _u0, v - _v0);
+        }
+
+        private int GridIndex(int pixel)
+        {
+            var (u, v) = BoxPixel(pixel);
+            return v * _stride + u;
         }
 
         public void Run(double[] result)
         {
             int parts = Partitions(_c.Count);
-            Parallel.For(0, parts, p =>
+            Parallel.For(0, parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int p) =>
             {
                 var (lo, hi) = Range(0, _c.Count, parts, p);
                 var buffer = new float[1024];
@@ -231,11 +256,11 @@ public static class MeanKnnDistance
             });
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private double MeanAt(int i, ref float[] buffer, ref float threshold)
         {
             float px = _c.X[i], py = _c.Y[i], pz = _c.Z[i];
-            int pixel = _c.PixelIndex![i];
-            int v = pixel / _w, u = pixel - v * _w;
+            var (u, v) = BoxPixel(_c.PixelIndex![i]);
             // Adaptive path: limit = Slack × the previous point's k-th squared distance, window = where a ball of
             // that radius can project. If k candidates lie within the limit, the k nearest are among them: exact.
             for (float limit = threshold; float.IsFinite(limit); limit *= 2.5f)
@@ -269,6 +294,7 @@ public static class MeanKnnDistance
         /// How many pixels (columns, rows) away a point within √r2 of p can project:
         /// |Δu| ≤ f·r·√(z²+x²)/((z−r)·z), and likewise for rows; infinite if the ball reaches the camera plane.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private (float U, float V) PixelReach(float px, float py, float pz, float r2)
         {
             float r = MathF.Sqrt(r2);
@@ -283,6 +309,7 @@ public static class MeanKnnDistance
         /// Squared distances ≤ threshold from the window reaching reachU columns and reachV rows each way, clipped to
         /// the image (its width rounded up to whole vectors, so a few more columns on the right), into buffer.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int Gather(int u, int v, int reachU, int reachV, float px, float py, float pz, float threshold, ref float[] buffer)
         {
             int v0 = Math.Max(v - reachV, 0), v1 = Math.Min(v + reachV, _h - 1);

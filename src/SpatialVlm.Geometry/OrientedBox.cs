@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SpatialVlm.Core;
 
 namespace SpatialVlm.Geometry;
@@ -14,6 +15,7 @@ public sealed record OrientedBounds(Point3 Center, Point3[] Axes, Point3 Extent)
 /// </summary>
 public static class OrientedBox
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static OrientedBounds Fit(PointCloud c)
     {
         if (c.Count == 0) throw new ArgumentException("an empty cloud has no box");

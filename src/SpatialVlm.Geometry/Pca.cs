@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SpatialVlm.Core;
 
 namespace SpatialVlm.Geometry;
@@ -17,6 +18,7 @@ public static class Pca
     /// <summary>PCA of the points at <paramref name="indices"/> (all points when null).</summary>
     public static PcaResult Compute(PointCloud c, ReadOnlySpan<int> indices) => Compute(c, indices.ToArray());
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static PcaResult Compute(PointCloud c, int[]? indices)
     {
         int n = indices?.Length ?? c.Count;

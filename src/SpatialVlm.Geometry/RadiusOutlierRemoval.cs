@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace SpatialVlm.Geometry;
 
 /// <param name="NeighborCount">A point stays when at least this many other points lie within Radius (default 16).</param>
@@ -22,7 +23,7 @@ public static class RadiusOutlierRemoval
         float r = (float)o.Radius;
         int need = o.NeighborCount + 1; // itself plus NeighborCount others
         int parts = MeanKnnDistance.Partitions(c.Count);
-        Parallel.For(0, parts, p =>
+        Parallel.For(0, parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int p) =>
         {
             var (lo, hi) = MeanKnnDistance.Range(0, c.Count, parts, p);
             for (int i = lo; i < hi; i++) keep[i] = tree.CountWithin(c.X[i], c.Y[i], c.Z[i], r, need) >= need;

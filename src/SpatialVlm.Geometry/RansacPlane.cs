@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace SpatialVlm.Geometry;
@@ -40,7 +41,7 @@ public static class RansacPlane
         var errors = new double[o.Iterations];
         float t = (float)o.DistanceThreshold;
         int parts = Math.Min(Environment.ProcessorCount, o.Iterations);
-        Parallel.For(0, parts, p =>
+        Parallel.For(0, parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int p) =>
         {
             var (lo, hi) = MeanKnnDistance.Range(0, o.Iterations, parts, p);
             for (int it = lo; it < hi; it++)
@@ -90,6 +91,7 @@ public static class RansacPlane
         return samples;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Plane? SamplePlane(PointCloud c, ReadOnlySpan<int> sample)
     {
         if (sample.Length > 3) return Pca.FitPlane(c, sample);
@@ -102,6 +104,7 @@ public static class RansacPlane
     }
 
     /// <summary>Inlier count and sum of squared inlier distances (SIMD over the coordinate arrays).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (int Count, double SquaredError) Score(PointCloud c, Plane plane, float threshold)
     {
         var xs = c.XSpan; var ys = c.YSpan; var zs = c.ZSpan;
@@ -136,6 +139,7 @@ public static class RansacPlane
     }
 
     /// <summary>Indices of points within the threshold of the plane, ascending.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int[] Inliers(PointCloud c, Plane plane, float threshold)
     {
         var result = new List<int>();

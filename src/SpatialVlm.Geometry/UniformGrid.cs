@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace SpatialVlm.Geometry;
 
 /// <summary>
@@ -15,6 +16,7 @@ internal sealed class UniformGrid
     public readonly int[] Neighbors;       // occupied neighbour cells (self included), ascending
     public int CellCount => CellStart.Length - 1;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public UniformGrid(PointCloud c, double cellSize, int reach = 1)
     {
         int n = c.Count;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace SpatialVlm.Geometry;
 
 /// <summary>
@@ -7,6 +8,7 @@ namespace SpatialVlm.Geometry;
 /// </summary>
 public static class VoxelDownsample
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static PointCloud Apply(PointCloud c, float voxelSize)
     {
         if (!(voxelSize > 0)) throw new ArgumentOutOfRangeException(nameof(voxelSize), "voxel size must be positive");
@@ -17,9 +19,8 @@ public static class VoxelDownsample
         if ((Math.Max(max.X - min.X, Math.Max(max.Y - min.Y, max.Z - min.Z)) + voxelSize) / voxelSize >= (1 << 21) - 1)
             throw new ArgumentOutOfRangeException(nameof(voxelSize), "voxel size is too small for the cloud's extent");
 
-        var slotOf = new Dictionary<long, int>(n / 4);
+        var slotOf = new LongIntMap(n / 4);
         var sumX = new double[n]; var sumY = new double[n]; var sumZ = new double[n]; var count = new int[n];
-        int voxels = 0;
         long lastKey = -1; int lastSlot = -1;
         for (int i = 0; i < n; i++)
         {
@@ -32,11 +33,12 @@ public static class VoxelDownsample
             if (key == lastKey) slot = lastSlot; // neighbouring points of an organized cloud often share a voxel
             else
             {
-                if (!slotOf.TryGetValue(key, out slot)) { slot = voxels++; slotOf.Add(key, slot); }
+                slot = slotOf.GetOrAdd(key);
                 lastKey = key; lastSlot = slot;
             }
             sumX[slot] += c.X[i]; sumY[slot] += c.Y[i]; sumZ[slot] += c.Z[i]; count[slot]++;
         }
+        int voxels = slotOf.Count;
         var x = new float[voxels]; var y = new float[voxels]; var z = new float[voxels];
         for (int s = 0; s < voxels; s++)
         {

@@ -71,5 +71,12 @@ public class OutlierRemovalTests
             var tree = MeanKnnDistance.ComputeWithTree(cloud, kn);
             for (int i = 0; i < cloud.Count; i++) Assert.Equal(tree[i], organized[i], 1e-6 * Math.Max(1, tree[i]));
         }
+        // A mask's points (every third pixel of a block) keep the camera, so they take the organized path too.
+        var mask = Enumerable.Range(0, cloud.Count).Where(i => cloud.PixelIndex![i] % 3 == 0 && cloud.PixelIndex![i] % 160 > 40).ToArray();
+        var masked = cloud.Select(mask);
+        Assert.NotNull(masked.SourceCamera);
+        var a = MeanKnnDistance.Compute(masked, 20);
+        var b = MeanKnnDistance.ComputeWithTree(masked, 20);
+        for (int i = 0; i < masked.Count; i++) Assert.Equal(b[i], a[i], 1e-6 * Math.Max(1, b[i]));
     }
 }
