@@ -50,19 +50,20 @@ public static class EvalCommand
             };
             var factory = new AnswererFactory(openAi);
             register?.Invoke(factory, openAi);
-            var file = BenchmarkReader.Read(benchmarkPath);
-            foreach (var problem in file.Problems.Take(20)) stderr.WriteLine($"warning: {problem}");
-            if (file.Problems.Count > 20) stderr.WriteLine($"warning: {file.Problems.Count - 20} more malformed lines (listed in report.md)");
-            var options = new EvalOptions
-            {
-                Concurrency = parse.GetValue(concurrency),
-                Limit = parse.GetValue(limit),
-                CachePath = parse.GetValue(noCache) ? null : Path.Combine(output, "answer-cache.jsonl"),
-            };
             var answerer = factory.Create(spec);
             EvalResult run;
+            EvalOptions options;
             try
             {
+                var file = BenchmarkReader.Read(benchmarkPath);
+                foreach (var problem in file.Problems.Take(20)) stderr.WriteLine($"warning: {problem}");
+                if (file.Problems.Count > 20) stderr.WriteLine($"warning: {file.Problems.Count - 20} more malformed lines (listed in report.md)");
+                options = new EvalOptions
+                {
+                    Concurrency = parse.GetValue(concurrency),
+                    Limit = parse.GetValue(limit),
+                    CachePath = parse.GetValue(noCache) ? null : Path.Combine(output, "answer-cache.jsonl"),
+                };
                 var total = Math.Min(file.Items.Count, options.Limit ?? int.MaxValue);
                 run = EvalProgress.RunAsync(total, stderr, EvalProgress.IsInteractive, onAnswered =>
                     EvalRunner.RunAsync(file, Path.GetFileName(benchmarkPath), answerer, spec.Text, options, onAnswered)).GetAwaiter().GetResult();
