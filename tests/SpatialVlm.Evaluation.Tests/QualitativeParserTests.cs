@@ -36,6 +36,8 @@ public class QualitativeParserTests
         { "The blue box is to the right of the red mug.", "left", true }, { "The blue box is taller than the red mug.", "tall", false },
         { "The blue box is in front of the red mug.", "behind", true }, { "The blue box is not bigger than the red mug.", "big", true },
         { "The red mug is not as tall as the blue box.", "short", true }, { "Right.", "left", false },
+        { "Based on the image, yes, the red mug is to the left.", "left", true }, { "Looking at the picture, no.", "", false },
+        { "From the camera's viewpoint, yes.", "", true }, { "In this image, no, it is closer.", "behind", false },
     };
 
     [Theory, MemberData(nameof(YesNo))]
@@ -79,6 +81,22 @@ public class QualitativeParserTests
     [Theory, MemberData(nameof(Choices))]
     public void ReadsChoice(string answer, string a, string b, string expected) =>
         Assert.Equal(expected == "" ? null : expected, ChoiceParser.Parse(answer, a, b));
+
+    /// <summary>(answer, choice relation, expected caption): the clause's relation word says which way the named object points.</summary>
+    public static readonly TheoryData<string, string, string> ChoicesWithRelation = new()
+    {
+        { "The blue box is to the right of the red mug.", "left", Mug }, { "The blue box is to the left of the red mug.", "left", Box },
+        { "The red mug is shorter than the blue box.", "tall", Box }, { "The red mug is taller than the blue box.", "tall", Mug },
+        { "The blue box is not further left than the red mug.", "left", Mug }, { "The blue box, since the red mug is shorter.", "tall", Box },
+        { "The red mug is closer to the camera.", "behind", Box }, { "The red mug is closer to the camera.", "front", Mug },
+        { "Between the red mug and the blue box, the blue box is higher.", "above", Box }, { "The blue box sits lower.", "above", Mug },
+        { "The red mug is not taller than the blue box.", "tall", Box }, { "The red mug isn't bigger.", "big", Box },
+        { "The red mug.", "small", Mug }, { "The blue box is narrower than the red mug.", "wide", Mug },
+    };
+
+    [Theory, MemberData(nameof(ChoicesWithRelation))]
+    public void ChoiceFollowsTheRelationOfTheClause(string answer, string relation, string expected) =>
+        Assert.Equal(expected, ChoiceParser.Parse(answer, Mug, Box, relation));
 
     public static readonly TheoryData<string> ChoiceUnreadable = new()
     {

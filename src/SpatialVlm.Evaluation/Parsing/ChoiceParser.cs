@@ -11,7 +11,8 @@ namespace SpatialVlm.Evaluation;
 public static partial class ChoiceParser
 {
     /// <summary>Returns <paramref name="captionA"/> or <paramref name="captionB"/> as given, or null.</summary>
-    public static string? Parse(string answer, string captionA, string captionB)
+    /// <param name="relation">The choice's relation (<c>left</c> of <c>left-choice</c>), or null.</param>
+    public static string? Parse(string answer, string captionA, string captionB, string? relation = null)
     {
         var text = AnswerText.Normalize(answer);
         if (Undecided().IsMatch(text)) return null;
@@ -27,12 +28,18 @@ public static partial class ChoiceParser
             if (drop.Contains(i)) continue;
             var m = mentions[i];
             if (ReferenceBefore().IsMatch(text[..m.Index])) continue;
-            var which = NegatedAfter().IsMatch(text[m.End..]) ? 1 - m.Which : m.Which;
+            var clause = ClauseEnd().Split(text[m.End..], 2)[0];
+            var said = relation != null ? RelationWords.Find(clause, [relation, RelationWords.Get(relation).Opposite]) : [];
+            var flip = said.Count > 0 ? (said[0].Relation != relation) != said[0].Negated : NegatedAfter().IsMatch(clause);
+            var which = flip ? 1 - m.Which : m.Which;
             return which == 0 ? captionA : captionB;
         }
         return null;
     }
 
+    // Where the statement about a mentioned object ends: punctuation, or a new clause ("since", "but", "while" …).
+    [GeneratedRegex(@"[.;,!?:]|\b(?:but|since|because|while|whereas|although|though|so|and then)\b")]
+    private static partial Regex ClauseEnd();
     [GeneratedRegex(@"^\s*,?\s*(?:or|and|vs\.?|versus|&)\s+(?:the\s+|a\s+|an\s+)?$")]
     private static partial Regex Joiner();
     [GeneratedRegex(@"\b(?:than|not|of|to|from|with|versus|vs\.?|unlike|beside|against|relative to|over)\s+(?:the\s+|a\s+|an\s+)?$")]

@@ -18,6 +18,8 @@ public static partial class YesNoParser
         text = LeadingNoise().Replace(text, "");
         if (LeadingNo().IsMatch(text)) return false;
         if (LeadingYes().IsMatch(text)) return true;
+        var intro = IntroThenAnswer().Match(text); // "Based on the image, yes, …"
+        if (intro.Success) return intro.Groups[1].Value is "yes" or "yeah" or "indeed";
         var explicitAnswer = ExplicitAnswer().Match(text);
         if (explicitAnswer.Success) return explicitAnswer.Groups[1].Value is "yes" or "true" or "correct";
         if (Undecided().IsMatch(text)) return null;
@@ -38,6 +40,8 @@ public static partial class YesNoParser
     private static partial Regex LeadingNo();
     [GeneratedRegex(@"^(?:yes\b|yeah\b|yep\b|yup\b|yea\b|ya\b|indeed\b|correct\b|true\b|affirmative\b|certainly\b|definitely\b|absolutely\b|surely\b|sure\b|of course\b|that's (?:right|correct|true)\b|that is (?:right|correct|true)\b|i (?:think|believe) so\b|it (?:is|does)\s*[.!]?$)")]
     private static partial Regex LeadingYes();
+    [GeneratedRegex(@"^(?:based on|looking at|judging (?:by|from)|from|in|according to|after|upon)\b[^,.]{0,80},\s*(yes|yeah|indeed|no)\b")]
+    private static partial Regex IntroThenAnswer();
     [GeneratedRegex(@"\b(?:answer is|answer:|answer would be)\s*[""']?(yes|no|true|false|correct|incorrect)\b")]
     private static partial Regex ExplicitAnswer();
     [GeneratedRegex(@"\b(?:i (?:don't|do not|cannot|can't) (?:know|tell|determine|say)|cannot (?:be )?determine|can't (?:be )?determine|not possible to|impossible to|unclear|not sure|unable to|hard to (?:say|tell)|difficult to (?:say|tell|determine)|not enough information)\b")]
