@@ -94,6 +94,25 @@ public class QualitativeParserTests
         { "The red mug.", "small", Mug }, { "The blue box is narrower than the red mug.", "wide", Mug },
     };
 
+    [Theory]
+    [InlineData("The mug on the left is further to the right than the mug on the right.", "left", false)]
+    [InlineData("The mug on the right is to the right of the mug on the left.", "left", true)]
+    [InlineData("Yes, the mug on the left is more to the left.", "left", true)]
+    public void RelationWordsInsideCaptionsAreNotStatements(string answer, string relation, bool expected) =>
+        Assert.Equal(expected, YesNoParser.Parse(answer, relation, "mug on the left", "mug on the right"));
+
+    [Theory]
+    [InlineData("The mug on the right is taller.", "tall", "mug on the right")]
+    [InlineData("The mug on the left is shorter than the mug on the right.", "tall", "mug on the right")]
+    [InlineData("The one on the left.", "tall", "mug on the left")]
+    public void ChoiceBetweenCaptionsThatDifferByAPlace(string answer, string relation, string expected) =>
+        Assert.Equal(expected, ChoiceParser.Parse(answer, "mug on the left", "mug on the right", relation));
+
+    [Fact]
+    public void ClassifyIgnoresPlaceWordsInCaptions() =>
+        Assert.Equal("right", RelationParser.Parse("The mug on the left is actually to the right of the mug on the right.", "left", "right",
+            "mug on the left", "mug on the right"));
+
     [Theory, MemberData(nameof(ChoicesWithRelation))]
     public void ChoiceFollowsTheRelationOfTheClause(string answer, string relation, string expected) =>
         Assert.Equal(expected, ChoiceParser.Parse(answer, Mug, Box, relation));

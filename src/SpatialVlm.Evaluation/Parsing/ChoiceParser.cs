@@ -29,7 +29,8 @@ public static partial class ChoiceParser
             var m = mentions[i];
             if (ReferenceBefore().IsMatch(text[..m.Index])) continue;
             var clause = ClauseEnd().Split(text[m.End..], 2)[0];
-            var said = relation != null ? RelationWords.Find(clause, [relation, RelationWords.Get(relation).Opposite]) : [];
+            var clauseCaptions = mentions.Where(c => c.Index >= m.End).Select(c => c with { Index = c.Index - m.End }).ToList();
+            var said = relation != null ? RelationWords.Find(clause, [relation, RelationWords.Get(relation).Opposite], clauseCaptions) : [];
             var flip = said.Count > 0 ? (said[0].Relation != relation) != said[0].Negated : NegatedAfter().IsMatch(clause);
             var which = flip ? 1 - m.Which : m.Which;
             return which == 0 ? captionA : captionB;

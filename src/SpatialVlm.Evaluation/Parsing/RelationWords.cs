@@ -36,7 +36,8 @@ public static partial class RelationWords
     /// Mentions of the given relations in normalized text, left to right, longest phrase first at each place;
     /// a phrase shared by two relations of the set (tall "higher" vs above "higher") counts for the first listed.
     /// </summary>
-    public static List<Mention> Find(string normalized, IReadOnlyList<string> relations)
+    /// <param name="captions">Caption mentions in the same text: relation words inside a caption ("the mug on the left") are not statements.</param>
+    public static List<Mention> Find(string normalized, IReadOnlyList<string> relations, List<CaptionMentions.Mention>? captions = null)
     {
         var phraseToRelation = new Dictionary<string, string>();
         foreach (var r in relations)
@@ -45,7 +46,8 @@ public static partial class RelationWords
         var pattern = @"\b(?:" + string.Join("|", phraseToRelation.Keys.OrderByDescending(p => p.Length).Select(Regex.Escape)) + @")\b";
         var result = new List<Mention>();
         foreach (Match m in Regex.Matches(normalized, pattern))
-            result.Add(new(phraseToRelation[m.Value], m.Index, m.Length, IsNegated(normalized, m.Index)));
+            if (captions == null || !CaptionMentions.InsideCaption(captions, m.Index, m.Length))
+                result.Add(new(phraseToRelation[m.Value], m.Index, m.Length, IsNegated(normalized, m.Index)));
         return result;
     }
 

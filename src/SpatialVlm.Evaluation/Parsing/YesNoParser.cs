@@ -25,12 +25,11 @@ public static partial class YesNoParser
         if (Undecided().IsMatch(text)) return null;
         if (relation == null) return null;
         var rel = RelationWords.Get(relation);
-        var mention = RelationWords.Find(text, [rel.Name, rel.Opposite]).Cast<RelationWords.Mention?>().FirstOrDefault();
+        var captions = captionA != null && captionB != null ? CaptionMentions.Find(text, captionA, captionB) : [];
+        var mention = RelationWords.Find(text, [rel.Name, rel.Opposite], captions).Cast<RelationWords.Mention?>().FirstOrDefault();
         if (mention is not { } m) return null;
         var holds = (m.Relation == rel.Name) != m.Negated;
-        if (captionA != null && captionB != null &&
-            CaptionMentions.SubjectBefore(CaptionMentions.Find(text, captionA, captionB), m.Index) == 1)
-            holds = !holds;
+        if (CaptionMentions.SubjectBefore(captions, m.Index) == 1) holds = !holds;
         return holds;
     }
 
