@@ -48,7 +48,9 @@ public class QualitativeParserTests
     {
         { "", "" }, { "I cannot determine that from the image.", "left" }, { "It's hard to say.", "left" },
         { "The image is blurry.", "" }, { "The mug is red.", "left" }, { "I don't know.", "behind" }, { "Maybe", "" },
-        { "There is not enough information.", "tall" },
+        { "There is not enough information.", "tall" }, { "They are about equally tall.", "tall" },
+        { "It is too close to call; the red mug and the blue box are nearly equally wide.", "wide" },
+        { "Neither clearly, they are nearly in line from left to right.", "left" }, { "They are at about the same left-right position.", "right" },
     };
 
     [Theory, MemberData(nameof(YesNoUnreadable))]
@@ -136,7 +138,8 @@ public class QualitativeParserTests
         { "It is higher than the blue box.", "above", "below", "above" }, { "The red mug sits underneath the blue box.", "above", "below", "below" },
         { "The red mug is on top of the blue box.", "above", "below", "above" }, { "lower", "above", "below", "below" },
         { "Behind", "behind", "front", "behind" }, { "The red mug is in front of the blue box.", "behind", "front", "front" },
-        { "In front.", "behind", "front", "front" }, { "It is further away from the camera.", "behind", "front", "behind" },
+        { "In front.", "behind", "front", "front" }, { "It is further forward.", "behind", "front", "front" },
+        { "The red mug is further back.", "behind", "front", "behind" }, { "It is further away from the camera.", "behind", "front", "behind" },
         { "The red mug is closer to the viewer.", "behind", "front", "front" }, { "The blue box is behind the red mug.", "behind", "front", "front" },
         { "Taller", "tall", "short", "tall" }, { "The red mug is shorter.", "tall", "short", "short" }, { "It is tall.", "tall", "short", "tall" },
         { "The red mug is not as tall as the blue box.", "tall", "short", "short" }, { "The red mug is less tall.", "tall", "short", "short" },
@@ -156,6 +159,9 @@ public class QualitativeParserTests
     [InlineData("The red mug is taller.", "left", "right")]
     [InlineData("", "big", "small")]
     [InlineData("They are level.", "above", "below")]
+    [InlineData("Hard to say, since both are roughly as tall as each other.", "tall", "short")]
+    [InlineData("They are about equally big.", "big", "small")]
+    [InlineData("They are roughly lined up left to right.", "left", "right")]
     public void UnreadableRelationIsNull(string answer, string first, string second) =>
         Assert.Null(RelationParser.Parse(answer, first, second, Mug, Box));
 

@@ -15,7 +15,7 @@ public static partial class ChoiceParser
     public static string? Parse(string answer, string captionA, string captionB, string? relation = null)
     {
         var text = AnswerText.Normalize(answer);
-        if (Undecided().IsMatch(text)) return null;
+        if (AnswerText.IsUndecided(text) || BothSame().IsMatch(text)) return null;
         var mentions = CaptionMentions.Find(text, captionA, captionB);
         var drop = new HashSet<int>();
         for (int i = 0; i + 1 < mentions.Count; i++)
@@ -47,6 +47,6 @@ public static partial class ChoiceParser
     private static partial Regex ReferenceBefore();
     [GeneratedRegex(@"^\s*(?:is|are|was|does|do|appears|seems)\s*(?:not|n't)\b|^\s*(?:isn't|aren't|wasn't|doesn't|don't)\b")]
     private static partial Regex NegatedAfter();
-    [GeneratedRegex(@"\b(?:neither|both (?:are|have|look|seem|appear)|same (?:size|height|width|distance|level)|cannot (?:be )?determine|can't (?:be )?(?:determine|tell)|cannot tell|unable to|impossible to|not sure|unclear)\b")]
-    private static partial Regex Undecided();
+    [GeneratedRegex(@"both (?:are|have|look|seem|appear|sit)")]
+    private static partial Regex BothSame();
 }

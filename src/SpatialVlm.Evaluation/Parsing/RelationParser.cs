@@ -10,6 +10,7 @@ public static class RelationParser
     public static string? Parse(string answer, string first, string second, string? captionA = null, string? captionB = null)
     {
         var text = AnswerText.Normalize(answer);
+        if (AnswerText.IsUndecided(text)) return null;
         var captions = captionA != null && captionB != null ? CaptionMentions.Find(text, captionA, captionB) : [];
         var mentions = RelationWords.Find(text, [first, second], captions);
         if (mentions.Count == 0) return null;

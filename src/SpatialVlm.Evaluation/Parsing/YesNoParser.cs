@@ -22,7 +22,7 @@ public static partial class YesNoParser
         if (intro.Success) return intro.Groups[1].Value is "yes" or "yeah" or "indeed";
         var explicitAnswer = ExplicitAnswer().Match(text);
         if (explicitAnswer.Success) return explicitAnswer.Groups[1].Value is "yes" or "true" or "correct";
-        if (Undecided().IsMatch(text)) return null;
+        if (AnswerText.IsUndecided(text)) return null;
         if (relation == null) return null;
         var rel = RelationWords.Get(relation);
         var captions = captionA != null && captionB != null ? CaptionMentions.Find(text, captionA, captionB) : [];
@@ -43,6 +43,4 @@ public static partial class YesNoParser
     private static partial Regex IntroThenAnswer();
     [GeneratedRegex(@"\b(?:answer is|answer:|answer would be)\s*[""']?(yes|no|true|false|correct|incorrect)\b")]
     private static partial Regex ExplicitAnswer();
-    [GeneratedRegex(@"\b(?:i (?:don't|do not|cannot|can't) (?:know|tell|determine|say)|cannot (?:be )?determine|can't (?:be )?determine|not possible to|impossible to|unclear|not sure|unable to|hard to (?:say|tell)|difficult to (?:say|tell|determine)|not enough information)\b")]
-    private static partial Regex Undecided();
 }
