@@ -12,7 +12,7 @@ public sealed class OpenAiEndToEndTests : IDisposable
 
     private static readonly OpenAiChatOptions Fast = new()
     {
-        RequestTimeout = TimeSpan.FromMilliseconds(400), MaxRetries = 2,
+        RequestTimeout = TimeSpan.FromMilliseconds(1500), MaxRetries = 2, // generous: a busy CI machine must not time out the scripted replies
         InitialBackoff = TimeSpan.FromMilliseconds(10), MaxBackoff = TimeSpan.FromMilliseconds(50), ApiKey = "sk-test",
     };
 

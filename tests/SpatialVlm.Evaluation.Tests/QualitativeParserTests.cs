@@ -181,3 +181,43 @@ public class QualitativeParserTests
         Assert.False(AnswerParser.Parse(Item("left-predicate"), null).IsParsed);
     }
 }
+
+/// <summary>Answers in the style real VLMs give (verbose, hedged, markdown), read by item through <see cref="AnswerParser"/>.</summary>
+public class RealVlmAnswerTests
+{
+    private static BenchmarkItem Item(string type) => SpatialMetricsTests.Item(type, type.EndsWith("-predicate") ? true : (object)"x");
+
+    public static readonly TheoryData<string, string, string> Answers = new()
+    {
+        { "left-predicate", "Yes, the red mug is positioned to the left of the blue box in the image.", "yes" },
+        { "left-predicate", "Based on the image, the red mug appears to be on the left side of the blue box.", "yes" },
+        { "left-predicate", "No. From the camera's perspective the red mug is on the right.", "no" },
+        { "behind-predicate", "The red mug appears to be closer to the camera than the blue box, so no.", "no" },
+        { "tall-predicate", "**No**, the blue box is taller than the red mug.", "no" },
+        { "above-predicate", "I'm sorry, but I can't determine the relative heights from this image.", "(unparsed)" },
+        { "big-predicate", "Yes — the red mug is noticeably larger.", "yes" },
+        { "tall-choice", "The taller object is the blue box.", "blue box" },
+        { "front-choice", "The red mug is closer to the camera than the blue box.", "red mug" },
+        { "wide-choice", "Comparing the two, the **blue box** is wider.", "blue box" },
+        { "left-choice", "Looking at the image, the red mug is further to the left.", "red mug" },
+        { "small-choice", "The red mug is smaller than the blue box.", "red mug" },
+        { "left-right-classify", "The red mug is located to the left of the blue box.", "left" },
+        { "behind-front-classify", "From the viewer's perspective, the red mug is in front of the blue box.", "front" },
+        { "tall-short-classify", "The red mug is shorter than the blue box.", "short" },
+        { "distance", "The red mug is approximately 2 feet away from the blue box.", "0.61 m" },
+        { "distance", "It's roughly two and a half feet", "0.762 m" },
+        { "distance", "I estimate the distance to be around 1.5 to 2 meters.", "1.75 m" },
+        { "height", "The blue box is about 30 cm tall.", "0.3 m" },
+        { "gap", "There is a gap of approximately 10-15 cm between them.", "0.125 m" },
+        { "width", "The width of the red mug is approximately \\scalar{0.09} m.", "0.09 m" },
+        { "elevation", "The red mug sits about 75 centimeters above the floor, on the table.", "0.75 m" },
+        { "distance", "I cannot accurately determine distances from a single 2D image.", "(unparsed)" },
+        { "horizontal-distance", "Horizontally, they are about 1 meter apart.", "1 m" },
+        { "vertical-distance", "The vertical distance is roughly half a meter.", "0.5 m" },
+        { "left-difference", "The red mug is about 40 cm further to the left.", "0.4 m" },
+    };
+
+    [Theory, MemberData(nameof(Answers))]
+    public void ReadsRealStyleAnswers(string type, string answer, string expected) =>
+        Assert.Equal(expected, AnswerParser.Parse(Item(type), answer).ToString());
+}

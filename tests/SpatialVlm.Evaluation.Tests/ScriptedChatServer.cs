@@ -9,7 +9,7 @@ namespace SpatialVlm.Evaluation.Tests;
 /// <summary>
 /// A real chat-completions server on loopback (HttpListener, free port) that answers each question from a script:
 /// for every request carrying that question it plays the next step, repeating the last one when the script runs out.
-/// Steps: "429", "500", "503", "401", "slow" (answers after 2 s), "malformed", or any other text = the answer.
+/// Steps: "429", "500", "503", "401", "slow" (answers after 10 s, past any client timeout), "malformed", or any other text = the answer.
 /// </summary>
 internal sealed class ScriptedChatServer : IDisposable
 {
@@ -69,7 +69,7 @@ internal sealed class ScriptedChatServer : IDisposable
                     await Write(ctx, "{\"error\":{\"message\":\"scripted\"}}");
                     break;
                 case "slow":
-                    await Task.Delay(2000, stop.Token);
+                    await Task.Delay(10_000, stop.Token);
                     await Write(ctx, Completion("too late"));
                     break;
                 case "malformed":

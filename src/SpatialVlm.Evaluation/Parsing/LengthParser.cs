@@ -36,7 +36,7 @@ public static partial class LengthParser
     [GeneratedRegex($@"(?<n1>{Num})\s*-?\s*(?:of\s+an?\s+)?(?<u1>{Unit}){Half}")]
     private static partial Regex Single();
 
-    [GeneratedRegex(@"^\s*(?:%|°|x\b|times|fold|percent|degrees?|objects?|items?|things|people|pixels?|px|points?|sides?|corners?|legs?|seconds?|minutes?|hours?|kg|kilograms?|pounds?|lbs?|liters?|litres?)")]
+    [GeneratedRegex(@"^(?:[a-z]|\s*(?:%|°|x\b|times|fold|percent|degrees?|objects?|items?|things|people|pixels?|px|points?|sides?|corners?|legs?|seconds?|minutes?|hours?|kg|kilograms?|pounds?|lbs?|liters?|litres?))")]
     private static partial Regex NotALength();
 
     [GeneratedRegex(@"\b(?:(?:are|is) touching|touch each other|touches|in (?:direct )?contact|no gap|zero gap|no space between|no distance|zero)\b")]
