@@ -156,6 +156,8 @@ public sealed class OpenAiEndToEndTests : IDisposable
         Assert.Equal("10 cm", second.Predictions[3].Raw); // q4 asked again: its script now answers
         var other = await EvalRunner.RunAsync(benchmark, "bench.jsonl", answerer, "openai:other-model", options with { Limit = 1 });
         Assert.False(other.Predictions[0].Cached); // the key includes the model
+        var prompted = await EvalRunner.RunAsync(benchmark, "bench.jsonl", answerer, "openai:test", options with { Limit = 1, CacheScope = "system=Answer briefly." });
+        Assert.False(prompted.Predictions[0].Cached); // and the prompt settings
     }
 
     [Fact]
@@ -182,6 +184,16 @@ public sealed class OpenAiEndToEndTests : IDisposable
             EvalRunner.RunAsync(benchmark, "bench.jsonl", answerer, "openai:x", new EvalOptions { Concurrency = 1 }));
         Assert.Contains("HTTP 401", e.Message);
         Assert.Equal(1, server.Requests.Values.Sum());
+    }
+
+    [Fact]
+    public async Task SystemPromptIsSentBeforeTheQuestion()
+    {
+        using var server = new ScriptedChatServer(new() { ["Answer in meters. | How tall is the blue box?"] = ["1.9 m"] });
+        var item = BenchmarkReader.Read(WriteBenchmark()).Items.Single(i => i.Id == "q6");
+        using var answerer = new OpenAiChatAnswerer(server.BaseUrl, "test-vlm", Fast with { SystemPrompt = "Answer in meters." });
+        Assert.Equal("1.9 m", await answerer.AnswerAsync(item, item.ImagePath, CancellationToken.None));
+        Assert.Empty(server.Problems);
     }
 
     [Fact]
