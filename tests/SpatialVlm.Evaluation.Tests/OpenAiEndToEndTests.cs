@@ -175,6 +175,19 @@ public sealed class OpenAiEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task ServerThatFailsEverythingStopsTheRunEarly()
+    {
+        var bench = WriteBenchmark();
+        File.WriteAllLines(bench, Enumerable.Range(0, 40).Select(i => Line($"m{i}", "images/a.png", "distance", $"Question {i}?", 1.0)));
+        using var server = new ScriptedChatServer(Enumerable.Range(0, 40).ToDictionary(i => $"Question {i}?", _ => new[] { "503" }));
+        using var answerer = new OpenAiChatAnswerer(server.BaseUrl, "test-vlm", Fast with { MaxRetries = 1 });
+        var e = await Assert.ThrowsAsync<ModelUnavailableException>(() =>
+            EvalRunner.RunAsync(BenchmarkReader.Read(bench), "bench.jsonl", answerer, "openai:x", new EvalOptions { Concurrency = 2, StopAfterInitialFailures = 5 }));
+        Assert.Equal("openai:x: the first 5 questions all failed (last: HTTP 503; gave up after 2 attempts); stopping", e.Message);
+        Assert.InRange(server.Requests.Count, 5, 8); // the questions in flight when it stopped, not all 40
+    }
+
+    [Fact]
     public async Task RejectedKeyStopsTheRun()
     {
         using var server = new ScriptedChatServer(Script().ToDictionary(kv => kv.Key, _ => new[] { "401" }));

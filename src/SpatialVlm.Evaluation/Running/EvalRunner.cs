@@ -14,6 +14,11 @@ public sealed record EvalOptions
     public string? CachePath { get; init; }
     /// <summary>Anything besides the model SPEC that changes answers (a system prompt, max tokens): folded into cache keys (default none).</summary>
     public string CacheScope { get; init; } = "";
+    /// <summary>
+    /// Stop the run when this many questions have failed before any succeeded (default 8; 0 never stops): a server
+    /// that answers every request with 503 is as good as down, and retrying every question would take hours.
+    /// </summary>
+    public int StopAfterInitialFailures { get; init; } = 8;
 }
 
 /// <summary>Everything a run produced: predictions in benchmark order, metrics over the counted ones, and the benchmark's problems.</summary>
@@ -41,12 +46,18 @@ public static class EvalRunner
         var items = benchmark.Items.Take(options.Limit ?? int.MaxValue).ToArray();
         var predictions = new Prediction[items.Length];
         using var cache = options.CachePath != null ? new AnswerCache(options.CachePath) : null;
+        int answeredOk = 0, failedBeforeAnyAnswer = 0;
         await Parallel.ForEachAsync(Enumerable.Range(0, items.Length),
             new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = ct },
             async (i, token) =>
             {
-                predictions[i] = await AnswerOne(items[i], answerer, modelSpec + "\n" + options.CacheScope, cache, options.Metrics, token).ConfigureAwait(false);
-                onAnswered?.Invoke(predictions[i]);
+                var p = await AnswerOne(items[i], answerer, modelSpec + "\n" + options.CacheScope, cache, options.Metrics, token).ConfigureAwait(false);
+                predictions[i] = p;
+                onAnswered?.Invoke(p);
+                if (p.Counted && p.Error == null) Interlocked.Increment(ref answeredOk);
+                else if (p.Counted && Volatile.Read(ref answeredOk) == 0 &&
+                         Interlocked.Increment(ref failedBeforeAnyAnswer) == options.StopAfterInitialFailures)
+                    throw new ModelUnavailableException($"{modelSpec}: the first {options.StopAfterInitialFailures} questions all failed (last: {p.Error}); stopping");
             }).ConfigureAwait(false);
         var counted = predictions.Where(p => p.Counted).Select(p => new ItemOutcome(p.Item, p.Parsed)).ToList();
         return new EvalResult(modelSpec, benchmarkName, predictions, SpatialMetrics.Compute(counted, options.Metrics), benchmark.Problems);
