@@ -37,7 +37,8 @@ public class QualitativeParserTests
         { "The blue box is in front of the red mug.", "behind", true }, { "The blue box is not bigger than the red mug.", "big", true },
         { "The red mug is not as tall as the blue box.", "short", true }, { "Right.", "left", false },
         { "Based on the image, yes, the red mug is to the left.", "left", true }, { "Looking at the picture, no.", "", false },
-        { "From the camera's viewpoint, yes.", "", true }, { "In this image, no, it is closer.", "behind", false },
+        { "From the camera's viewpoint, yes.", "", true }, { "No doubt about it.", "", true },
+        { "No doubt, the red mug is closer to the camera.", "behind", false }, { "No doubt the red mug is taller.", "tall", true }, { "In this image, no, it is closer.", "behind", false },
     };
 
     [Theory, MemberData(nameof(YesNo))]
@@ -48,7 +49,7 @@ public class QualitativeParserTests
     {
         { "", "" }, { "I cannot determine that from the image.", "left" }, { "It's hard to say.", "left" },
         { "The image is blurry.", "" }, { "The mug is red.", "left" }, { "I don't know.", "behind" }, { "Maybe", "" },
-        { "There is not enough information.", "tall" }, { "They are about equally tall.", "tall" },
+        { "There is not enough information.", "tall" }, { "Not sure.", "" }, { "No idea.", "left" }, { "Not certain, it could go either way.", "" }, { "They are about equally tall.", "tall" },
         { "It is too close to call; the red mug and the blue box are nearly equally wide.", "wide" },
         { "Neither clearly, they are nearly in line from left to right.", "left" }, { "They are at about the same left-right position.", "right" },
     };

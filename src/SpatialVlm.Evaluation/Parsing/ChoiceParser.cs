@@ -5,8 +5,10 @@ namespace SpatialVlm.Evaluation;
 /// <summary>
 /// Which of two objects a choice answer names. Mentions that only echo the question ("between the red mug
 /// and the blue box", "the red mug or the blue box") or name the reference ("than the blue box",
-/// "compared to …", "not the …") are set aside; the first remaining mention wins, and "X is not …" turns
-/// it to the other object. Null when neither, or nothing usable, is named.
+/// "compared to …", "not the …") are set aside; the first remaining mention wins. When the question's relation
+/// is known, the rest of that clause decides which way it points: "the blue box is to the right of the red mug"
+/// answers "which is more to the left?" with the red mug. Without a relation word in the clause, "X is not …"
+/// turns it to the other object. Null when neither is named, or the answer calls it a tie or cannot tell.
 /// </summary>
 public static partial class ChoiceParser
 {

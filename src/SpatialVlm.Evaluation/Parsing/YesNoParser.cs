@@ -17,7 +17,7 @@ public static partial class YesNoParser
         var text = AnswerText.Normalize(answer);
         text = LeadingNoise().Replace(text, "");
         if (LeadingNo().IsMatch(text)) return false;
-        if (LeadingYes().IsMatch(text)) return true;
+        if (LeadingYes().IsMatch(text) || NoDoubt().IsMatch(text) && relation == null) return true;
         var intro = IntroThenAnswer().Match(text); // "Based on the image, yes, …"
         if (intro.Success) return intro.Groups[1].Value is "yes" or "yeah" or "indeed";
         var explicitAnswer = ExplicitAnswer().Match(text);
@@ -35,8 +35,10 @@ public static partial class YesNoParser
 
     [GeneratedRegex(@"^[\s""'(\[>:.-]*(?:answer\s*:\s*)?")]
     private static partial Regex LeadingNoise();
-    [GeneratedRegex(@"^(?:no\b|nope\b|nah\b|not\b|false\b|incorrect\b|wrong\b|negative\b|never\b|(?:certainly|definitely|absolutely|surely|of course|probably|most likely|likely) not\b|i (?:don't|do not) (?:think|believe) so\b|it (?:is not|isn't|does not|doesn't)\b|that's not\b|that is not\b)")]
+    [GeneratedRegex(@"^(?:no\b(?!\s+(?:doubt|idea|way to (?:tell|know)))|nope\b|nah\b|not\b(?!\s+(?:sure|certain|clear))|false\b|incorrect\b|wrong\b|negative\b|never\b|(?:certainly|definitely|absolutely|surely|of course|probably|most likely|likely) not\b|i (?:don't|do not) (?:think|believe) so\b|it (?:is not|isn't|does not|doesn't)\b|that's not\b|that is not\b)")]
     private static partial Regex LeadingNo();
+    [GeneratedRegex(@"^no doubt\b")]
+    private static partial Regex NoDoubt();
     [GeneratedRegex(@"^(?:yes\b|yeah\b|yep\b|yup\b|yea\b|ya\b|indeed\b|correct\b|true\b|affirmative\b|certainly\b|definitely\b|absolutely\b|surely\b|sure\b|of course\b|that's (?:right|correct|true)\b|that is (?:right|correct|true)\b|i (?:think|believe) so\b|it (?:is|does)\s*[.!]?$)")]
     private static partial Regex LeadingYes();
     [GeneratedRegex(@"^(?:based on|looking at|judging (?:by|from)|from|in|according to|after|upon)\b[^,.]{0,80},\s*(yes|yeah|indeed|no)\b")]
