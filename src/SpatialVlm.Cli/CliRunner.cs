@@ -9,7 +9,8 @@ public static class CliRunner
     public static int Run(RootCommand root, string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
         var parse = root.Parse(args);
-        var config = new InvocationConfiguration { Output = stdout ?? Console.Out, Error = stderr ?? Console.Error };
+        // Expected failures reach the catch below as one line; System.CommandLine's own handler would print a stack trace.
+        var config = new InvocationConfiguration { Output = stdout ?? Console.Out, Error = stderr ?? Console.Error, EnableDefaultExceptionHandler = false };
         if (parse.Errors.Count > 0)
         {
             config.Error.WriteLine($"error: {parse.Errors[0].Message}");

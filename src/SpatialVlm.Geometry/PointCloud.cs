@@ -1,3 +1,5 @@
+using SpatialVlm.Core;
+
 namespace SpatialVlm.Geometry;
 
 /// <summary>
@@ -19,6 +21,13 @@ public sealed class PointCloud
             throw new ArgumentException("point arrays are shorter than the point count");
         X = x; Y = y; Z = z; Count = count; PixelIndex = pixelIndex;
     }
+
+    /// <summary>
+    /// The camera whose pixels these points are (camera frame, <see cref="PixelIndex"/> set), or null.
+    /// When set, neighbour searches may use the image grid: 3D neighbours are image neighbours.
+    /// Transforms to another frame drop it.
+    /// </summary>
+    public CameraIntrinsics? SourceCamera { get; init; }
 
     public static PointCloud Empty { get; } = new([], [], [], 0);
 
@@ -46,6 +55,19 @@ public sealed class PointCloud
             x[i] = X[j]; y[i] = Y[j]; z[i] = Z[j];
             if (p != null) p[i] = PixelIndex![j];
         }
-        return new PointCloud(x, y, z, n, p);
+        return new PointCloud(x, y, z, n, p) { SourceCamera = p != null ? SourceCamera : null };
     }
+
+    /// <summary>The points whose flag is set, in order.</summary>
+    public PointCloud Where(ReadOnlySpan<bool> keep)
+    {
+        if (keep.Length < Count) throw new ArgumentException("the mask is shorter than the cloud");
+        int n = 0;
+        for (int i = 0; i < Count; i++) if (keep[i]) n++;
+        var idx = new int[n];
+        for (int i = 0, j = 0; i < Count; i++) if (keep[i]) idx[j++] = i;
+        return Select(idx);
+    }
+
+    public Point3 this[int i] => new(X[i], Y[i], Z[i]);
 }

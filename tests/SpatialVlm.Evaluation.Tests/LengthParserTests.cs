@@ -48,7 +48,8 @@ public class LengthParserTests
         { "The mug sits 10 inches in front of the plate.", 10 * In }, { "The chair is 3 in front of the table.", 3 },
         { "The vertical distance is 45 cm.", 0.45 }, { "0 m, they are touching", 0 }, { "It is 1.20 m tall", 1.2 },
         { "approximately 7.5 ft", 7.5 * Ft }, { "It measures 1m 20cm", 1.2 }, { "1 meter and 20 centimeters", 1.2 },
-        { "2.5", 2.5 }, { "The answer is 0.9", 0.9 }, { "~40 cm", 0.4 }, { "\u2248 40 cm", 0.4 }, { "It's 1.1m.", 1.1 },
+        { "They are touching.", 0 }, { "The gap is zero.", 0 }, { "There is no gap; the mug is in contact with the box.", 0 },
+        { "Approximately 45 degrees away, about 2 m", 2 }, { "2.5", 2.5 }, { "The answer is 0.9", 0.9 }, { "~40 cm", 0.4 }, { "\u2248 40 cm", 0.4 }, { "It's 1.1m.", 1.1 },
     };
 
     [Theory, MemberData(nameof(Lengths))]
@@ -62,7 +63,8 @@ public class LengthParserTests
     public static readonly TheoryData<string> NoLength = new()
     {
         "", "I cannot determine the distance from this image.", "The red one is closer.", "It is far away.",
-        "two objects, several meters apart", "a few meters", "Sorry, I can't help with that.", "3 or 4", "The 2 mugs are 3 apart",
+        "two objects, several meters apart", "a few meters", "Sorry, I can't help with that.", "3 or 4", "The 2 mugs are 3 apart", "The box is 3 times taller than the mug.", "About 45 degrees.", "There are 2 objects.",
+        "They are touching at 2 points.", "It is 20% bigger.",
         "Unknown", "N/A", "1/0 m",
     };
 

@@ -12,7 +12,7 @@ public sealed class OpenAiEndToEndTests : IDisposable
 
     private static readonly OpenAiChatOptions Fast = new()
     {
-        RequestTimeout = TimeSpan.FromMilliseconds(400), MaxRetries = 2,
+        RequestTimeout = TimeSpan.FromMilliseconds(1500), MaxRetries = 2, // generous: a busy CI machine must not time out the scripted replies
         InitialBackoff = TimeSpan.FromMilliseconds(10), MaxBackoff = TimeSpan.FromMilliseconds(50), ApiKey = "sk-test",
     };
 
@@ -156,6 +156,8 @@ public sealed class OpenAiEndToEndTests : IDisposable
         Assert.Equal("10 cm", second.Predictions[3].Raw); // q4 asked again: its script now answers
         var other = await EvalRunner.RunAsync(benchmark, "bench.jsonl", answerer, "openai:other-model", options with { Limit = 1 });
         Assert.False(other.Predictions[0].Cached); // the key includes the model
+        var prompted = await EvalRunner.RunAsync(benchmark, "bench.jsonl", answerer, "openai:test", options with { Limit = 1, CacheScope = "system=Answer briefly." });
+        Assert.False(prompted.Predictions[0].Cached); // and the prompt settings
     }
 
     [Fact]
@@ -173,6 +175,19 @@ public sealed class OpenAiEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task ServerThatFailsEverythingStopsTheRunEarly()
+    {
+        var bench = WriteBenchmark();
+        File.WriteAllLines(bench, Enumerable.Range(0, 40).Select(i => Line($"m{i}", "images/a.png", "distance", $"Question {i}?", 1.0)));
+        using var server = new ScriptedChatServer(Enumerable.Range(0, 40).ToDictionary(i => $"Question {i}?", _ => new[] { "503" }));
+        using var answerer = new OpenAiChatAnswerer(server.BaseUrl, "test-vlm", Fast with { MaxRetries = 1 });
+        var e = await Assert.ThrowsAsync<ModelUnavailableException>(() =>
+            EvalRunner.RunAsync(BenchmarkReader.Read(bench), "bench.jsonl", answerer, "openai:x", new EvalOptions { Concurrency = 2, StopAfterInitialFailures = 5 }));
+        Assert.Equal("openai:x: the first 5 questions all failed (last: HTTP 503; gave up after 2 attempts); stopping", e.Message);
+        Assert.InRange(server.Requests.Count, 5, 8); // the questions in flight when it stopped, not all 40
+    }
+
+    [Fact]
     public async Task RejectedKeyStopsTheRun()
     {
         using var server = new ScriptedChatServer(Script().ToDictionary(kv => kv.Key, _ => new[] { "401" }));
@@ -182,6 +197,16 @@ public sealed class OpenAiEndToEndTests : IDisposable
             EvalRunner.RunAsync(benchmark, "bench.jsonl", answerer, "openai:x", new EvalOptions { Concurrency = 1 }));
         Assert.Contains("HTTP 401", e.Message);
         Assert.Equal(1, server.Requests.Values.Sum());
+    }
+
+    [Fact]
+    public async Task SystemPromptIsSentBeforeTheQuestion()
+    {
+        using var server = new ScriptedChatServer(new() { ["Answer in meters. | How tall is the blue box?"] = ["1.9 m"] });
+        var item = BenchmarkReader.Read(WriteBenchmark()).Items.Single(i => i.Id == "q6");
+        using var answerer = new OpenAiChatAnswerer(server.BaseUrl, "test-vlm", Fast with { SystemPrompt = "Answer in meters." });
+        Assert.Equal("1.9 m", await answerer.AnswerAsync(item, item.ImagePath, CancellationToken.None));
+        Assert.Empty(server.Problems);
     }
 
     [Fact]

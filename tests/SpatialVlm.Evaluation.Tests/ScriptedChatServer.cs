@@ -9,7 +9,8 @@ namespace SpatialVlm.Evaluation.Tests;
 /// <summary>
 /// A real chat-completions server on loopback (HttpListener, free port) that answers each question from a script:
 /// for every request carrying that question it plays the next step, repeating the last one when the script runs out.
-/// Steps: "429", "500", "503", "401", "slow" (answers after 2 s), "malformed", or any other text = the answer.
+/// A system message, when sent, is prefixed to the question key as "SYSTEM | question".
+/// Steps: "429", "500", "503", "401", "slow" (answers after 10 s, past any client timeout), "malformed", or any other text = the answer.
 /// </summary>
 internal sealed class ScriptedChatServer : IDisposable
 {
@@ -69,7 +70,7 @@ internal sealed class ScriptedChatServer : IDisposable
                     await Write(ctx, "{\"error\":{\"message\":\"scripted\"}}");
                     break;
                 case "slow":
-                    await Task.Delay(2000, stop.Token);
+                    await Task.Delay(10_000, stop.Token);
                     await Write(ctx, Completion("too late"));
                     break;
                 case "malformed":
@@ -89,7 +90,9 @@ internal sealed class ScriptedChatServer : IDisposable
         if (request.HttpMethod != "POST" || request.Url!.AbsolutePath != "/v1/chat/completions")
             return ("", $"{request.HttpMethod} {request.Url!.AbsolutePath}");
         using var doc = JsonDocument.Parse(body);
-        var content = doc.RootElement.GetProperty("messages")[0].GetProperty("content");
+        var messages = doc.RootElement.GetProperty("messages").EnumerateArray().ToList();
+        var content = messages.Last(m => m.GetProperty("role").GetString() == "user").GetProperty("content");
+        var system = messages.FirstOrDefault(m => m.GetProperty("role").GetString() == "system");
         string? question = null, url = null;
         foreach (var part in content.EnumerateArray())
         {
@@ -97,6 +100,8 @@ internal sealed class ScriptedChatServer : IDisposable
             if (part.GetProperty("type").GetString() == "image_url") url = part.GetProperty("image_url").GetProperty("url").GetString();
         }
         string? problem = null;
+        if (system.ValueKind == JsonValueKind.Object) question = system.GetProperty("content").GetString() + " | " + question;
+        if (doc.RootElement.GetProperty("max_tokens").GetInt32() < 1) problem = "no max_tokens";
         if (doc.RootElement.GetProperty("model").GetString() != "test-vlm") problem = "wrong model";
         if (url == null || !url.StartsWith("data:image/png;base64,", StringComparison.Ordinal)) problem = "no PNG data URL";
         else

@@ -8,6 +8,7 @@ public static class BenchCommand
     public static Command Create()
     {
         var cmd = new Command("bench", "Benchmarks; each prints one JSON object.");
+        cmd.Subcommands.Add(BenchGeometryCommand.Create());
         return cmd;
     }
 }

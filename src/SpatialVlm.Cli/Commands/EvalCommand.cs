@@ -17,10 +17,12 @@ public static class EvalCommand
         var timeout = new Option<double>("--timeout") { Description = "seconds per request before it is retried", DefaultValueFactory = _ => 120 };
         var retries = new Option<int>("--retries") { Description = "retries per question on 429, 5xx and timeouts (doubling backoff from 1 s)", DefaultValueFactory = _ => 4 };
         var limit = new Option<int?>("--limit") { Description = "answer only the first N questions" };
+        var system = new Option<string?>("--system") { Description = "system message sent before each question (openai models; default none: the question alone)" };
+        var maxTokens = new Option<int>("--max-tokens") { Description = "max_tokens of each request (openai models)", DefaultValueFactory = _ => 256 };
         var noCache = new Option<bool>("--no-cache") { Description = "ask the model again even for answers cached in OUT/answer-cache.jsonl" };
         var compare = new Option<string[]>("--compare") { Description = "run folders to show side by side (prints a markdown table)", AllowMultipleArgumentsPerToken = true };
         var cmd = new Command("eval", "Answer every benchmark question with a model and score it with the paper's metrics, or compare runs.")
-            { benchmark, model, outDir, concurrency, timeout, retries, limit, noCache, compare };
+            { benchmark, model, outDir, concurrency, timeout, retries, limit, system, maxTokens, noCache, compare };
         cmd.SetAction(parse =>
         {
             var stdout = parse.InvocationConfiguration.Output;
@@ -40,6 +42,7 @@ public static class EvalCommand
             var seconds = parse.GetValue(timeout);
             if (!(seconds > 0) || !double.IsFinite(seconds)) throw new SpatialVlmException($"--timeout must be a positive number of seconds, not {seconds}");
             if (parse.GetValue(retries) < 0) throw new SpatialVlmException("--retries must be 0 or more");
+            if (parse.GetValue(maxTokens) < 1) throw new SpatialVlmException("--max-tokens must be at least 1");
 
             var spec = ModelSpec.Parse(specText);
             var openAi = new OpenAiChatOptions
@@ -47,22 +50,26 @@ public static class EvalCommand
                 RequestTimeout = TimeSpan.FromSeconds(seconds),
                 MaxRetries = parse.GetValue(retries),
                 ApiKey = Environment.GetEnvironmentVariable("OPENAI_API_KEY"),
+                SystemPrompt = parse.GetValue(system),
+                MaxTokens = parse.GetValue(maxTokens),
             };
             var factory = new AnswererFactory(openAi);
             register?.Invoke(factory, openAi);
-            var file = BenchmarkReader.Read(benchmarkPath);
-            foreach (var problem in file.Problems.Take(20)) stderr.WriteLine($"warning: {problem}");
-            if (file.Problems.Count > 20) stderr.WriteLine($"warning: {file.Problems.Count - 20} more malformed lines (listed in report.md)");
-            var options = new EvalOptions
-            {
-                Concurrency = parse.GetValue(concurrency),
-                Limit = parse.GetValue(limit),
-                CachePath = parse.GetValue(noCache) ? null : Path.Combine(output, "answer-cache.jsonl"),
-            };
             var answerer = factory.Create(spec);
             EvalResult run;
+            EvalOptions options;
             try
             {
+                var file = BenchmarkReader.Read(benchmarkPath);
+                foreach (var problem in file.Problems.Take(20)) stderr.WriteLine($"warning: {problem}");
+                if (file.Problems.Count > 20) stderr.WriteLine($"warning: {file.Problems.Count - 20} more malformed lines (listed in report.md)");
+                options = new EvalOptions
+                {
+                    Concurrency = parse.GetValue(concurrency),
+                    Limit = parse.GetValue(limit),
+                    CachePath = parse.GetValue(noCache) ? null : Path.Combine(output, "answer-cache.jsonl"),
+                    CacheScope = $"system={openAi.SystemPrompt}\nmax_tokens={openAi.MaxTokens}",
+                };
                 var total = Math.Min(file.Items.Count, options.Limit ?? int.MaxValue);
                 run = EvalProgress.RunAsync(total, stderr, EvalProgress.IsInteractive, onAnswered =>
                     EvalRunner.RunAsync(file, Path.GetFileName(benchmarkPath), answerer, spec.Text, options, onAnswered)).GetAwaiter().GetResult();

@@ -44,11 +44,14 @@ public static class BenchmarkReader
             }
             catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException)
             {
-                problems.Add(new BenchmarkProblem(source, lineNumber, e is JsonException ? $"not valid JSON ({e.Message.Split('\n')[0]})" : e.Message));
+                problems.Add(new BenchmarkProblem(source, lineNumber, e is JsonException ? $"not valid JSON ({JsonReason(e.Message)})" : e.Message));
             }
         }
         return new BenchmarkFile(items, problems);
     }
+
+    // System.Text.Json appends "LineNumber: 0 | BytePositionInLine: 7." — the file's line number is already given.
+    private static string JsonReason(string message) => message.Split('\n')[0].Split(" LineNumber")[0].Split(" Path:")[0].TrimEnd('.', ' ');
 
     /// <summary>One line to an item; FormatException with a one-line reason when a field is missing or of the wrong kind.</summary>
     public static BenchmarkItem ParseLine(string line, int lineNumber, string baseDir)

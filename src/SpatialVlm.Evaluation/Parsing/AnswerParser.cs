@@ -23,7 +23,7 @@ public static class AnswerParser
         return item.Kind switch
         {
             AnswerKind.Predicate => new(item.Kind, Yes: YesNoParser.Parse(answer, Known(item.Relation), item.A, item.B)),
-            AnswerKind.Choice => new(item.Kind, Text: item.A != null && item.B != null ? ChoiceParser.Parse(answer, item.A, item.B) : null),
+            AnswerKind.Choice => new(item.Kind, Text: item.A != null && item.B != null ? ChoiceParser.Parse(answer, item.A, item.B, Known(item.Relation)) : null),
             AnswerKind.Classify => new(item.Kind, Text: item.ClassifyPair is var (f, s) && RelationWords.IsRelation(f) && RelationWords.IsRelation(s)
                 ? RelationParser.Parse(answer, f, s, item.A, item.B) : null),
             _ => new(item.Kind, Meters: LengthParser.ParseMeters(answer)),

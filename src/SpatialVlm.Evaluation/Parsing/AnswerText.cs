@@ -42,6 +42,15 @@ public static partial class AnswerText
         return Spaces().Replace(s, " ").Trim();
     }
 
+    /// <summary>
+    /// True for a refusal ("I can't tell", "not enough information") or a tie ("they are about equally tall",
+    /// "too close to call", "neither"): such an answer commits to no side.
+    /// </summary>
+    public static bool IsUndecided(string normalized) => Undecided().IsMatch(normalized);
+
+    [GeneratedRegex(@"\b(?:i (?:don't|do not|cannot|can't) (?:know|tell|determine|say)|(?:cannot|can't|could not|couldn't) (?:be )?(?:determine|tell|say)|not possible to|impossible to|unclear|not sure|unable to|hard to (?:say|tell)|difficult to (?:say|tell|determine)|not enough information|too close to call|neither|equally|about the same|roughly the same|nearly the same|the same (?:height|size|width|distance|level|position|depth|side)|(?:as|equally) \w+ as each other|lined up|nearly in line|roughly in line|about level|level with each other)\b")]
+    private static partial Regex Undecided();
+
     [GeneratedRegex(@"<think>.*?(</think>|$)", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
     private static partial Regex ThinkBlock();
     [GeneratedRegex(@"\\d?frac\s*\{\s*([^{}]*?)\s*\}\s*\{\s*([^{}]*?)\s*\}")]

@@ -5,8 +5,8 @@ namespace SpatialVlm.Evaluation;
 /// <summary>Where an answer names object A or object B: by full caption, or by a word only that caption has ("the red one").</summary>
 public static partial class CaptionMentions
 {
-    /// <summary>Which = 0 for A, 1 for B.</summary>
-    public readonly record struct Mention(int Which, int Index, int Length)
+    /// <summary>Which = 0 for A, 1 for B; Full when the whole caption is named, not just a word only it has.</summary>
+    public readonly record struct Mention(int Which, int Index, int Length, bool Full)
     {
         public int End => Index + Length;
     }
@@ -27,12 +27,12 @@ public static partial class CaptionMentions
         // Longer caption first, so "mug" does not claim the inside of "red mug".
         foreach (var which in captions[0].Length >= captions[1].Length ? new[] { 0, 1 } : [1, 0])
             foreach (Match m in Regex.Matches(normalized, $@"\b{Regex.Escape(captions[which])}(?:e?s)?\b"))
-                AddIfFree(found, new Mention(which, m.Index, m.Length));
+                AddIfFree(found, new Mention(which, m.Index, m.Length, Full: true));
         var words = captions.Select(c => Word().Matches(c).Select(m => m.Value).Where(w => !StopWords.Contains(w)).ToHashSet()).ToArray();
         for (int which = 0; which < 2; which++)
             foreach (var w in words[which].Except(words[1 - which]))
                 foreach (Match m in Regex.Matches(normalized, $@"\b{Regex.Escape(w)}(?:e?s)?\b"))
-                    AddIfFree(found, new Mention(which, m.Index, m.Length));
+                    AddIfFree(found, new Mention(which, m.Index, m.Length, Full: false));
         found.Sort((x, y) => x.Index.CompareTo(y.Index));
         return found;
     }
@@ -41,6 +41,10 @@ public static partial class CaptionMentions
     {
         if (!found.Any(f => m.Index < f.End && f.Index < m.End)) found.Add(m);
     }
+
+    /// <summary>True when [index, index+length) lies inside a full caption ("left" in "red mug on the left").</summary>
+    public static bool InsideCaption(List<Mention> mentions, int index, int length) =>
+        mentions.Any(m => m.Full && m.Index <= index && index + length <= m.End);
 
     /// <summary>The caption mentioned last before index, or null.</summary>
     public static int? SubjectBefore(List<Mention> mentions, int index)

@@ -36,6 +36,12 @@ public static partial class LengthParser
     [GeneratedRegex($@"(?<n1>{Num})\s*-?\s*(?:of\s+an?\s+)?(?<u1>{Unit}){Half}")]
     private static partial Regex Single();
 
+    [GeneratedRegex(@"^(?:[a-z]|\s*(?:%|°|x\b|times|fold|percent|degrees?|objects?|items?|things|people|pixels?|px|points?|sides?|corners?|legs?|seconds?|minutes?|hours?|kg|kilograms?|pounds?|lbs?|liters?|litres?))")]
+    private static partial Regex NotALength();
+
+    [GeneratedRegex(@"\b(?:(?:are|is) touching|touch each other|touches|in (?:direct )?contact|no gap|zero gap|no space between|no distance|zero)\b")]
+    private static partial Regex Contact();
+
     [GeneratedRegex(Num)]
     private static partial Regex BareNumber();
 
@@ -75,9 +81,13 @@ public static partial class LengthParser
                     return n1 * UnitMeters(best.Groups["u1"].Value);
             }
         }
-        // No unit: one number written in digits (e.g. "\scalar{1.2}") is meters; spelled-out words alone are not a length.
+        // No unit: one number written in digits (e.g. "\scalar{1.2}") is meters, unless it counts something else
+        // ("3 times", "2 objects", "45 degrees"); spelled-out words alone are not a length.
         var numbers = BareNumber().Matches(text);
-        return numbers.Count == 1 && BareNumber().IsMatch(normalized) ? Number(numbers[0].Value) : null;
+        if (numbers.Count == 1 && BareNumber().IsMatch(normalized) && !NotALength().IsMatch(text[(numbers[0].Index + numbers[0].Length)..]))
+            return Number(numbers[0].Value);
+        // Touching objects: a gap of zero said in words.
+        return !BareNumber().IsMatch(normalized) && Contact().IsMatch(normalized) ? 0 : null;
     }
 
     private static double Number(string s)

@@ -10,13 +10,13 @@ public static class RelationParser
     public static string? Parse(string answer, string first, string second, string? captionA = null, string? captionB = null)
     {
         var text = AnswerText.Normalize(answer);
-        var mentions = RelationWords.Find(text, [first, second]);
+        if (AnswerText.IsUndecided(text)) return null;
+        var captions = captionA != null && captionB != null ? CaptionMentions.Find(text, captionA, captionB) : [];
+        var mentions = RelationWords.Find(text, [first, second], captions);
         if (mentions.Count == 0) return null;
         var m = mentions[0];
         var flip = m.Negated;
-        if (captionA != null && captionB != null &&
-            CaptionMentions.SubjectBefore(CaptionMentions.Find(text, captionA, captionB), m.Index) == 1)
-            flip = !flip;
+        if (CaptionMentions.SubjectBefore(captions, m.Index) == 1) flip = !flip;
         return flip ? (m.Relation == first ? second : first) : m.Relation;
     }
 }

@@ -14,8 +14,8 @@ public static partial class RelationWords
         new("right", "left", ["right", "rightmost", "right-hand"]),
         new("above", "below", ["above", "higher", "highest", "over", "on top of", "atop", "higher up", "elevated", "upper"]),
         new("below", "above", ["below", "lower", "lowest", "under", "underneath", "beneath", "lower down"]),
-        new("behind", "front", ["behind", "further", "farther", "furthest", "farthest", "further away", "farther away", "in back of", "back", "more distant", "deeper"]),
-        new("front", "behind", ["front", "in front", "in front of", "closer", "closest", "nearer", "nearest", "before", "foreground", "less far"]),
+        new("behind", "front", ["behind", "further", "farther", "furthest", "farthest", "further away", "farther away", "in back of", "back", "further back", "farther back", "backward", "more distant", "deeper"]),
+        new("front", "behind", ["front", "in front", "in front of", "closer", "closest", "nearer", "nearest", "before", "foreground", "less far", "forward", "further forward", "farther forward", "further front"]),
         new("tall", "short", ["tall", "taller", "tallest", "higher", "less short"]),
         new("short", "tall", ["short", "shorter", "shortest", "less tall", "lower", "not as tall"]),
         new("wide", "thin", ["wide", "wider", "widest", "broad", "broader", "broadest", "less thin", "less narrow"]),
@@ -36,7 +36,8 @@ public static partial class RelationWords
     /// Mentions of the given relations in normalized text, left to right, longest phrase first at each place;
     /// a phrase shared by two relations of the set (tall "higher" vs above "higher") counts for the first listed.
     /// </summary>
-    public static List<Mention> Find(string normalized, IReadOnlyList<string> relations)
+    /// <param name="captions">Caption mentions in the same text: relation words inside a caption ("the mug on the left") are not statements.</param>
+    public static List<Mention> Find(string normalized, IReadOnlyList<string> relations, List<CaptionMentions.Mention>? captions = null)
     {
         var phraseToRelation = new Dictionary<string, string>();
         foreach (var r in relations)
@@ -45,7 +46,8 @@ public static partial class RelationWords
         var pattern = @"\b(?:" + string.Join("|", phraseToRelation.Keys.OrderByDescending(p => p.Length).Select(Regex.Escape)) + @")\b";
         var result = new List<Mention>();
         foreach (Match m in Regex.Matches(normalized, pattern))
-            result.Add(new(phraseToRelation[m.Value], m.Index, m.Length, IsNegated(normalized, m.Index)));
+            if (captions == null || !CaptionMentions.InsideCaption(captions, m.Index, m.Length))
+                result.Add(new(phraseToRelation[m.Value], m.Index, m.Length, IsNegated(normalized, m.Index)));
         return result;
     }
 

@@ -59,6 +59,15 @@ public static class ReportMarkdown
             if (failed.Count > ListedFailures) sb.AppendLine($"| … | | {failed.Count - ListedFailures} more in predictions.jsonl |");
             sb.AppendLine();
         }
+        var unread = run.Predictions.Where(p => p.Counted && p.Error == null && !p.Parsed.IsParsed).ToList();
+        if (unread.Count > 0)
+        {
+            sb.AppendLine($"## Answers that could not be read ({unread.Count}, scored wrong)").AppendLine();
+            sb.AppendLine("| id | type | answer |").AppendLine("|---|---|---|");
+            foreach (var p in unread.Take(ListedFailures)) sb.AppendLine($"| {Cell(p.Item.Id)} | {p.Item.Type} | {Cell(Shorten(p.Raw ?? ""))} |");
+            if (unread.Count > ListedFailures) sb.AppendLine($"| … | | {unread.Count - ListedFailures} more in predictions.jsonl |");
+            sb.AppendLine();
+        }
         var notAsked = run.Predictions.Where(p => !p.Counted).ToList();
         if (notAsked.Count > 0)
         {
@@ -82,5 +91,6 @@ public static class ReportMarkdown
 
     private static string Pct(double share, int n) => n == 0 ? "n/a" : (100 * share).ToString("0.0", CultureInfo.InvariantCulture) + " %";
     private static string Num(double v, int n) => n == 0 ? "n/a" : v.ToString("0.000", CultureInfo.InvariantCulture);
+    private static string Shorten(string s) => s.Length <= 160 ? s : s[..160] + "…";
     private static string Cell(string s) => s.Replace("|", "\\|").Replace("\n", " ");
 }

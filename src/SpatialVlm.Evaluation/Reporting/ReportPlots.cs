@@ -11,7 +11,7 @@ public static class ReportPlots
     {
         var types = metrics.ByType.OrderBy(kv => kv.Value.Kind == AnswerKind.Quantitative).ThenBy(kv => kv.Key, StringComparer.Ordinal).ToList();
         const float rowHeight = 22;
-        using var plot = new PlotCanvas(900, (int)(90 + rowHeight * Math.Max(types.Count, 1)), 200, 40, 60, 50);
+        using var plot = new PlotCanvas(900, (int)(90 + rowHeight * Math.Max(types.Count, 1)), 200, 40, 110, 50);
         var area = plot.Area;
         plot.Text("Score per question type (accuracy; in-range [0.5, 2] for lengths)", area.Left, 24, 15, bold: true);
         for (int t = 0; t <= 10; t += 2)

@@ -16,6 +16,8 @@ public static class RunComparison
             if (!File.Exists(path)) throw new SpatialVlmException($"{dir}: no {EvalOutputs.Metrics} (not an eval output folder)");
             return (Name: RunName(dir), Metrics: MetricsReport.ParseJson(File.ReadAllText(path), path));
         }).ToList();
+        if (runs.Select(r => r.Name).Distinct().Count() < runs.Count)
+            runs = runs.Select((r, i) => (runDirs[i], r.Metrics)).ToList(); // same folder names: show the paths as given
         return Build(runs);
     }
 
@@ -43,7 +45,7 @@ public static class RunComparison
         return sb.ToString();
     }
 
-    /// <summary>A run's column name: its folder name, or the path when folder names repeat is left to the caller.</summary>
+    /// <summary>A run's column name: its folder name.</summary>
     private static string RunName(string dir) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)));
 
     private static string Pct(double share, int n) => n == 0 ? "n/a" : (100 * share).ToString("0.0", CultureInfo.InvariantCulture);

@@ -7,7 +7,7 @@ namespace SpatialVlm.Evaluation;
 
 /// <summary>
 /// Answers already paid for, so a rerun into the same output folder does not ask the model again. Keyed by a
-/// hash of the model SPEC, the question and the image bytes; one JSON line per answer, appended as answers
+/// hash of the model SPEC (and prompt settings), the question and the image bytes; one JSON line per answer, appended as answers
 /// arrive (a torn last line from a killed run is skipped on load).
 /// </summary>
 public sealed class AnswerCache : IDisposable
@@ -36,10 +36,11 @@ public sealed class AnswerCache : IDisposable
 
     public int Count => answers.Count;
 
-    public static string Key(string modelSpec, BenchmarkItem item)
+    /// <param name="scope">The model SPEC and anything else that changes answers.</param>
+    public static string Key(string scope, BenchmarkItem item)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(Encoding.UTF8.GetBytes(modelSpec + "\n" + item.Question + "\n"));
+        sha.AppendData(Encoding.UTF8.GetBytes(scope + "\n" + item.Question + "\n"));
         sha.AppendData(File.ReadAllBytes(item.ImagePath));
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }

@@ -15,7 +15,7 @@ public static class EvalProgress
                 int failed = 0;
                 return await work(p =>
                 {
-                    if (p.Error != null) Interlocked.Increment(ref failed);
+                    if (p.Counted && p.Error != null) Interlocked.Increment(ref failed);
                     task.Description = failed > 0 ? $"answering ({failed} failed)" : "answering";
                     task.Increment(1);
                 }).ConfigureAwait(false);
@@ -27,7 +27,7 @@ public static class EvalProgress
         return await work(p =>
         {
             var d = Interlocked.Increment(ref done);
-            var f = p.Error != null ? Interlocked.Increment(ref failures) : Volatile.Read(ref failures);
+            var f = p.Counted && p.Error != null ? Interlocked.Increment(ref failures) : Volatile.Read(ref failures);
             if (d % step == 0 || d == total)
                 lock (gate) log.WriteLine($"answered {d}/{total}" + (f > 0 ? $" ({f} failed)" : ""));
         }).ConfigureAwait(false);

@@ -12,6 +12,13 @@ public sealed record EvalOptions
     public MetricsOptions Metrics { get; init; } = new();
     /// <summary>Answer cache file (see <see cref="AnswerCache"/>); null asks the model every time (default).</summary>
     public string? CachePath { get; init; }
+    /// <summary>Anything besides the model SPEC that changes answers (a system prompt, max tokens): folded into cache keys (default none).</summary>
+    public string CacheScope { get; init; } = "";
+    /// <summary>
+    /// Stop the run when this many questions have failed before any succeeded (default 8; 0 never stops): a server
+    /// that answers every request with 503 is as good as down, and retrying every question would take hours.
+    /// </summary>
+    public int StopAfterInitialFailures { get; init; } = 8;
 }
 
 /// <summary>Everything a run produced: predictions in benchmark order, metrics over the counted ones, and the benchmark's problems.</summary>
@@ -39,25 +46,31 @@ public static class EvalRunner
         var items = benchmark.Items.Take(options.Limit ?? int.MaxValue).ToArray();
         var predictions = new Prediction[items.Length];
         using var cache = options.CachePath != null ? new AnswerCache(options.CachePath) : null;
+        int answeredOk = 0, failedBeforeAnyAnswer = 0;
         await Parallel.ForEachAsync(Enumerable.Range(0, items.Length),
             new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = ct },
             async (i, token) =>
             {
-                predictions[i] = await AnswerOne(items[i], answerer, modelSpec, cache, options.Metrics, token).ConfigureAwait(false);
-                onAnswered?.Invoke(predictions[i]);
+                var p = await AnswerOne(items[i], answerer, modelSpec + "\n" + options.CacheScope, cache, options.Metrics, token).ConfigureAwait(false);
+                predictions[i] = p;
+                onAnswered?.Invoke(p);
+                if (p.Counted && p.Error == null) Interlocked.Increment(ref answeredOk);
+                else if (p.Counted && Volatile.Read(ref answeredOk) == 0 &&
+                         Interlocked.Increment(ref failedBeforeAnyAnswer) == options.StopAfterInitialFailures)
+                    throw new ModelUnavailableException($"{modelSpec}: the first {options.StopAfterInitialFailures} questions all failed (last: {p.Error}); stopping");
             }).ConfigureAwait(false);
         var counted = predictions.Where(p => p.Counted).Select(p => new ItemOutcome(p.Item, p.Parsed)).ToList();
         return new EvalResult(modelSpec, benchmarkName, predictions, SpatialMetrics.Compute(counted, options.Metrics), benchmark.Problems);
     }
 
-    private static async Task<Prediction> AnswerOne(BenchmarkItem item, ISpatialAnswerer answerer, string modelSpec, AnswerCache? cache,
+    private static async Task<Prediction> AnswerOne(BenchmarkItem item, ISpatialAnswerer answerer, string cacheScope, AnswerCache? cache,
         MetricsOptions metrics, CancellationToken ct)
     {
         if (!File.Exists(item.ImagePath))
             return new Prediction(item, null, ParsedAnswer.None(item.Kind), 0, $"image not found: {item.Image}", Counted: false, Cached: false);
         string? raw = null, error = null;
         bool cached = false;
-        var key = cache != null ? AnswerCache.Key(modelSpec, item) : null;
+        var key = cache != null ? AnswerCache.Key(cacheScope, item) : null;
         if (cache != null && cache.TryGet(key!, out var hit)) { raw = hit; cached = true; }
         else
         {
