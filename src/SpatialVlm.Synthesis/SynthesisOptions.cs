@@ -76,4 +76,16 @@ public sealed record OcclusionOptions
     public double DropAbove { get; init; } = 0.3;
     /// <summary>Margin scale grows by this per unit of hidden share (0.1 hidden → ×1.5 at the default 5).</summary>
     public double MarginPerHiddenShare { get; init; } = 5;
+    /// <summary>An object touching the image edge on at least this many outline pixels is cut off. Default 2.</summary>
+    public int TruncatedBorderPixels { get; init; } = 2;
+    /// <summary>Margin factor for objects the image edge cuts off (their extent is unknown). Default 2.5.</summary>
+    public double TruncatedMarginFactor { get; init; } = 2.5;
+    /// <summary>
+    /// When an object's visible footprint is shallower along the line of sight than this share of its
+    /// breadth, its back is unseen (a table edge-on, a box face-on) and its horizontal size is a lower bound.
+    /// Default 0.3.
+    /// </summary>
+    public double ShallowFootprintRatio { get; init; } = 0.3;
+    /// <summary>Margin factor for such shallow footprints. Default 2.</summary>
+    public double ShallowFootprintMarginFactor { get; init; } = 2;
 }

@@ -23,7 +23,9 @@ public static class DatasetRecordBuilder
                 ["yaw"] = Round(b.Yaw),
                 ["points"] = m.LiftedPoints,
                 ["margin_scale"] = Math.Round(m.Spatial.MarginScale, 3),
-                ["hidden_outline"] = Math.Round(m.HiddenShare, 3),
+                ["hidden_outline"] = Math.Round(m.Visibility.HiddenShare, 3),
+                ["truncated"] = m.Visibility.Truncated,
+                ["shallow_footprint"] = m.ShallowFootprint,
             });
         }
         var qa = new JsonArray();

@@ -5,7 +5,7 @@ using SpatialVlm.Questions;
 namespace SpatialVlm.Synthesis.Stages;
 
 /// <summary>An object measured in the question frame: its world points and its question-facing description.</summary>
-public sealed record MeasuredObject(LiftedObject Source, PointCloud WorldPoints, SpatialObject Spatial, int LiftedPoints, double HiddenShare);
+public sealed record MeasuredObject(LiftedObject Source, PointCloud WorldPoints, SpatialObject Spatial, int LiftedPoints, Visibility Visibility, bool ShallowFootprint);
 
 /// <summary>
 /// Stage 4: moves denoised points into the question frame, fits the upright box, and sets each object's
@@ -15,7 +15,7 @@ public sealed record MeasuredObject(LiftedObject Source, PointCloud WorldPoints,
 /// </summary>
 public sealed class ObjectMeasurer(SynthesisOptions options)
 {
-    public MeasuredObject Measure(LiftedObject denoised, int liftedPoints, double hiddenShare, FrameEstimate frame)
+    public MeasuredObject Measure(LiftedObject denoised, int liftedPoints, Visibility visibility, FrameEstimate frame)
     {
         var world = CloudTransform.Apply(denoised.Points, frame.WorldFromCamera);
         var box = UprightBoxFit.Fit(world);
@@ -26,8 +26,36 @@ public sealed class ObjectMeasurer(SynthesisOptions options)
         }
         var cameraPosition = frame.WorldFromCamera.Translation;
         var range = (box.Center - cameraPosition).Length;
-        var spatial = new SpatialObject(denoised.Mask.Id, denoised.Mask.Caption, box, liftedPoints, MarginScale(liftedPoints, range, hiddenShare));
-        return new MeasuredObject(denoised, world, spatial, liftedPoints, hiddenShare);
+        var shallow = IsShallow(world, cameraPosition, options.Occlusion.ShallowFootprintRatio);
+        var scale = MarginScale(liftedPoints, range, visibility.HiddenShare)
+                    * (visibility.Truncated ? options.Occlusion.TruncatedMarginFactor : 1)
+                    * (shallow ? options.Occlusion.ShallowFootprintMarginFactor : 1);
+        var spatial = new SpatialObject(denoised.Mask.Id, denoised.Mask.Caption, box, liftedPoints, scale);
+        return new MeasuredObject(denoised, world, spatial, liftedPoints, visibility, shallow);
+    }
+
+    /// <summary>
+    /// True when the footprint's extent along the horizontal line of sight is below ratio × its extent
+    /// across it: only a front face is seen, so how far the object reaches back is unknown.
+    /// </summary>
+    public static bool IsShallow(PointCloud world, Point3 camera, double ratio)
+    {
+        if (world.Count < 3) return true;
+        double cx = 0, cy = 0;
+        for (int i = 0; i < world.Count; i++) { cx += world.X[i]; cy += world.Y[i]; }
+        cx /= world.Count; cy /= world.Count;
+        double vx = cx - camera.X, vy = cy - camera.Y, n = Math.Sqrt(vx * vx + vy * vy);
+        if (n < 1e-6) return false; // straight below the camera: seen from above, the footprint is visible
+        vx /= n; vy /= n;
+        double alongMin = double.MaxValue, alongMax = double.MinValue, acrossMin = double.MaxValue, acrossMax = double.MinValue;
+        for (int i = 0; i < world.Count; i++)
+        {
+            double dx = world.X[i] - cx, dy = world.Y[i] - cy;
+            double along = dx * vx + dy * vy, across = -dx * vy + dy * vx;
+            alongMin = Math.Min(alongMin, along); alongMax = Math.Max(alongMax, along);
+            acrossMin = Math.Min(acrossMin, across); acrossMax = Math.Max(acrossMax, across);
+        }
+        return alongMax - alongMin < ratio * (acrossMax - acrossMin);
     }
 
     /// <summary>1 for a well-sampled, fully visible object within 2 m; grows with distance, sparse sampling and hidden outline.</summary>

@@ -2,17 +2,21 @@ using SpatialVlm.Core;
 
 namespace SpatialVlm.Synthesis.Stages;
 
+/// <summary>How much of an object is hidden: the share of its outline behind nearer surfaces or at the image edge, and whether the edge cuts it.</summary>
+public readonly record struct Visibility(double HiddenShare, bool Truncated);
+
 /// <summary>
 /// How much of each object is hidden: the share of its outline pixels that border a nearer surface
-/// (another object, furniture, anything but the support surface) or the image edge. Only visible surfaces
-/// are measured, so a hidden object's box is too small; the engine widens its margins or leaves it out.
+/// (another object, furniture, anything but the support surface) or the image edge, and whether the image
+/// edge cuts it at all. Only visible surfaces are measured, so a hidden object's box is too small; the
+/// engine widens its margins or leaves it out.
 /// </summary>
 public sealed class OcclusionEstimator(SynthesisOptions options)
 {
     private const int Support = -1;
 
-    /// <summary>Occluded share of the outline per object id.</summary>
-    public Dictionary<int, double> Estimate(Observation obs)
+    /// <summary>Visibility per object id.</summary>
+    public Dictionary<int, Visibility> Estimate(Observation obs)
     {
         var o = options.Occlusion;
         int w = obs.Depth.Width, h = obs.Depth.Height;
@@ -21,10 +25,10 @@ public sealed class OcclusionEstimator(SynthesisOptions options)
         if (obs.SupportPixels != null) foreach (var p in obs.SupportPixels) label[p] = Support;
         for (int i = 0; i < obs.Objects.Count; i++) foreach (var p in obs.Objects[i].Pixels) label[p] = i + 1;
 
-        var shares = new Dictionary<int, double>(obs.Objects.Count);
+        var result = new Dictionary<int, Visibility>(obs.Objects.Count);
         for (int i = 0; i < obs.Objects.Count; i++)
         {
-            int own = i + 1, outline = 0, hidden = 0;
+            int own = i + 1, outline = 0, hidden = 0, border = 0;
             foreach (var p in obs.Objects[i].Pixels)
             {
                 int x = p % w, y = p / w;
@@ -35,7 +39,7 @@ public sealed class OcclusionEstimator(SynthesisOptions options)
 
                 void Check(int nx, int ny)
                 {
-                    if (nx < 0 || ny < 0 || nx >= w || ny >= h) { edge = occluded = true; return; }
+                    if (nx < 0 || ny < 0 || nx >= w || ny >= h) { edge = occluded = true; border++; return; }
                     var q = ny * w + nx;
                     if (label[q] == own) return;
                     edge = true;
@@ -45,8 +49,8 @@ public sealed class OcclusionEstimator(SynthesisOptions options)
                         occluded = true;
                 }
             }
-            shares[obs.Objects[i].Id] = outline == 0 ? 0 : (double)hidden / outline;
+            result[obs.Objects[i].Id] = new Visibility(outline == 0 ? 0 : (double)hidden / outline, border >= o.TruncatedBorderPixels);
         }
-        return shares;
+        return result;
     }
 }

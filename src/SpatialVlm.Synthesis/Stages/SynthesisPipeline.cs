@@ -38,8 +38,8 @@ public sealed class SynthesisPipeline(SynthesisOptions options)
         var hidden = occlusion.Estimate(obs);
         var lifted = lifter.Lift(obs, skipped).Where(o =>
         {
-            if (hidden[o.Mask.Id] <= options.Occlusion.DropAbove) return true;
-            skipped.Add(new SkipReason("object", $"{obs.Id}/{o.Mask.Id}", $"mostly hidden ({hidden[o.Mask.Id]:P0} of its outline borders nearer surfaces or the image edge)"));
+            if (hidden[o.Mask.Id].HiddenShare <= options.Occlusion.DropAbove) return true;
+            skipped.Add(new SkipReason("object", $"{obs.Id}/{o.Mask.Id}", $"mostly hidden ({hidden[o.Mask.Id].HiddenShare:P0} of its outline borders nearer surfaces or the image edge)"));
             return false;
         }).ToList();
         var frame = canonicalizer.Estimate(obs, seed);
