@@ -181,6 +181,7 @@ public static class SceneRenderer
         private readonly ShadowMap _shadow;
         private readonly Point3[] _a, _q1, _q2, _na, _dnb, _dnc;
         private readonly Material[] _material;
+        private readonly bool[] _flat;
         private readonly double _roomSin, _roomCos, _fx, _fy, _cx, _cy, _ambient, _diffuse;
         private readonly double[] _r, _rayX, _rayY;
         private readonly Point3 _t, _toLight;
@@ -191,6 +192,7 @@ public static class SceneRenderer
             int n = soup.Count;
             _a = new Point3[n]; _q1 = new Point3[n]; _q2 = new Point3[n]; _na = new Point3[n]; _dnb = new Point3[n]; _dnc = new Point3[n];
             _material = new Material[n];
+            _flat = new bool[n];
             var v = soup.Vertices; var normals = soup.Normals;
             for (int t = 0; t < n; t++)
             {
@@ -204,6 +206,7 @@ public static class SceneRenderer
                 _dnb[t] = normals[3 * t + 1] - normals[3 * t];
                 _dnc[t] = normals[3 * t + 2] - normals[3 * t];
                 _material[t] = soup.Materials[soup.MaterialIndex[t]];
+                _flat[t] = _dnb[t] == Point3.Zero && _dnc[t] == Point3.Zero && Math.Abs(_na[t].Dot(_na[t]) - 1) < 1e-12;
             }
             (_roomSin, _roomCos) = PortableTrig.SinCos(layout.Room.Yaw);
             _r = layout.WorldFromCamera.Rotation;
@@ -227,10 +230,15 @@ public static class SceneRenderer
             var p = new Point3((r[0] * rx + r[1] * ry + r[2]) * z + _t.X,
                                (r[3] * rx + r[4] * ry + r[5]) * z + _t.Y,
                                (r[6] * rx + r[7] * ry + r[8]) * z + _t.Z);
-            var d = p - _a[t];
-            double l1 = d.Dot(_q1[t]), l2 = d.Dot(_q2[t]);
-            var nu = _na[t] + _dnb[t] * l1 + _dnc[t] * l2;
-            var n = nu * (1 / Math.Sqrt(nu.Dot(nu)));
+            Point3 n;
+            if (_flat[t]) n = _na[t];
+            else
+            {
+                var d = p - _a[t];
+                double l1 = d.Dot(_q1[t]), l2 = d.Dot(_q2[t]);
+                var nu = _na[t] + _dnb[t] * l1 + _dnc[t] * l2;
+                n = nu * (1 / Math.Sqrt(nu.Dot(nu)));
+            }
             ref readonly var m = ref _material[t];
             double a = _roomCos * p.X + _roomSin * p.Y, b = -_roomSin * p.X + _roomCos * p.Y;
             var tex = SurfaceTexture.Factor(m.Pattern, p, a, b);
