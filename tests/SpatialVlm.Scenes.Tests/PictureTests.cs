@@ -1,3 +1,4 @@
+using SpatialVlm.Core;
 using SpatialVlm.Imaging;
 using SpatialVlm.Scenes;
 
@@ -35,5 +36,7 @@ public class PictureTests
         Assert.Equal(stamp, File.GetLastWriteTimeUtc(kept));
         Assert.True(SceneFolder.IsComplete(Path.Combine(dir, "scene-000071")));
         Assert.Equal(["scene-000070", "scene-000071"], again.Select(d => d.Id));
+        var e = Assert.Throws<SpatialVlmException>(() => new SceneBatch(SceneFixtures.Medium, dir).Run(70, 1));
+        Assert.Contains("160x120", e.Message);
     }
 }
