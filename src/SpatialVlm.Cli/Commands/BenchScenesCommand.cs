@@ -10,7 +10,8 @@ namespace SpatialVlm.Cli.Commands;
 
 /// <summary>
 /// `bench scenes`: procedural scene throughput. Prints one JSON object: scenes per second end to end (render and
-/// write all files, scenes in parallel on every core), and per-scene medians on one thread for the stages.
+/// write all files, scenes in parallel on every core), the CPU time per scene behind it, and per-scene medians on
+/// one thread for the stages.
 /// </summary>
 public static class BenchScenesCommand
 {
@@ -31,9 +32,11 @@ public static class BenchScenesCommand
             try
             {
                 new SceneBatch(generator, Path.Combine(tmp, "warmup")).Run(s0 - 4, 4);
+                var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
                 var sw = Stopwatch.StartNew();
                 new SceneBatch(generator, Path.Combine(tmp, "run")).Run(s0, n);
                 var seconds = sw.Elapsed.TotalSeconds;
+                var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
 
                 // Stage medians on one thread, over up to 20 scenes.
                 var m = Math.Min(n, 20);
@@ -58,6 +61,9 @@ public static class BenchScenesCommand
                     ["scenes"] = n, ["width"] = w, ["height"] = h, ["threads"] = Environment.ProcessorCount,
                     ["seconds"] = Math.Round(seconds, 3),
                     ["scenes_per_second"] = Math.Round(n / seconds, 2),
+                    // CPU time per scene, and the rate all cores would give if nothing else ran (the machine may be shared).
+                    ["cpu_ms_per_scene"] = Math.Round(cpuSeconds * 1000 / n, 2),
+                    ["cpu_bound_scenes_per_second"] = Math.Round(n / (cpuSeconds / Environment.ProcessorCount), 2),
                     ["layout_ms"] = Median(layout), ["generate_ms"] = Median(render),
                     ["color_png_ms"] = Median(colorPng), ["png16_ms"] = Median(png16),
                 };
