@@ -57,7 +57,8 @@ public static class SceneRenderer
             var q = qArray.AsSpan(0, n); var ids = idArray.AsSpan(0, n);
             q.Clear();
             ids.Fill(-1);
-            DrawCamera(soup, layout, 1, 0, k.Width, k.Height, q, ids);
+            // Floor and walls never hide an object (objects stand above the floor, inside the walls): skip them.
+            DrawCamera(soup, layout, 1, 0, k.Width, k.Height, q, ids, objectsOnly: true);
             var instanceOf = new int[soup.Count];
             for (int t = 0; t < soup.Count; t++) instanceOf[t] = soup.Materials[soup.MaterialIndex[t]].Instance;
             var counts = new int[layout.Objects.Count + 1];
@@ -72,8 +73,9 @@ public static class SceneRenderer
         }
     }
 
-    private static void DrawCamera(TriangleSoup soup, SceneLayout layout, int scale, int offset, int hw, int hh, Span<float> q, Span<int> ids)
+    private static void DrawCamera(TriangleSoup soup, SceneLayout layout, int scale, int offset, int hw, int hh, Span<float> q, Span<int> ids, bool objectsOnly = false)
     {
+        var materials = soup.Materials; var matIndex = soup.MaterialIndex;
         var k = layout.Intrinsics;
         var camFromWorld = layout.WorldFromCamera.Inverse();
         var cam = layout.CameraPosition;
@@ -83,6 +85,7 @@ public static class SceneRenderer
         for (int t = 0; t < soup.Count; t++)
         {
             if (face[t].Dot(v[3 * t] - cam) >= 0) continue; // back face
+            if (objectsOnly && materials[matIndex[t]].Instance == 0) continue;
             input[0] = camFromWorld.Apply(v[3 * t]); input[1] = camFromWorld.Apply(v[3 * t + 1]); input[2] = camFromWorld.Apply(v[3 * t + 2]);
             int n = ClipNear(input, poly);
             if (n < 3) continue;
