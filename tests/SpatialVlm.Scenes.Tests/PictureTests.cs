@@ -9,7 +9,7 @@ public class PictureTests
     [Fact]
     public void OverlayAndContactSheetAreImagesOfTheRightSize()
     {
-        var dir = SceneFixtures.TempDir();
+        using var dir = SceneFixtures.NewTempDir();
         new SceneBatch(SceneFixtures.Small, dir, overlays: true).Run(60, 5);
         var overlay = ColorImageCodec.DecodeFile(Path.Combine(dir, "scene-000060", SceneOverlay.FileName));
         var image = ColorImageCodec.DecodeFile(Path.Combine(dir, "scene-000060", "image.png"));
@@ -25,7 +25,7 @@ public class PictureTests
     [Fact]
     public void BatchSkipsCompleteFoldersAndRedoesBrokenOnes()
     {
-        var dir = SceneFixtures.TempDir();
+        using var dir = SceneFixtures.NewTempDir();
         var batch = new SceneBatch(SceneFixtures.Small, dir);
         batch.Run(70, 2);
         var kept = Path.Combine(dir, "scene-000070", "image.png");

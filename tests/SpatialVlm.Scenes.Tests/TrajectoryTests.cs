@@ -8,7 +8,7 @@ public class TrajectoryTests
     [Fact]
     public void FramesMoveOneObjectTowardAnotherWithoutCollisions()
     {
-        var dir = SceneFixtures.TempDir();
+        using var dir = SceneFixtures.NewTempDir();
         const long seed = 11;
         ObjectTrajectory.WriteFrames(SceneFixtures.Small, seed, 4, dir);
         var main = SceneFixtures.Small.Generate(seed).Description;
