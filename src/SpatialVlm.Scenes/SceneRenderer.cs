@@ -185,8 +185,8 @@ public static class SceneRenderer
         private readonly Point3[] _a, _q1, _q2, _na, _dnb, _dnc;
         private readonly Material[] _material;
         private readonly bool[] _flat;
-        private readonly double _roomSin, _roomCos, _fx, _fy, _cx, _cy, _ambient, _diffuse;
-        private readonly double[] _r, _rayX, _rayY;
+        private readonly double _roomSin, _roomCos, _ambient, _diffuse;
+        private readonly Point3[] _rayColumn, _rayRow;
         private readonly Point3 _t, _toLight;
 
         public Shader(TriangleSoup soup, SceneLayout layout, ShadowMap shadow, int scale, int offset)
@@ -212,27 +212,22 @@ public static class SceneRenderer
                 _flat[t] = _dnb[t] == Point3.Zero && _dnc[t] == Point3.Zero && Math.Abs(_na[t].Dot(_na[t]) - 1) < 1e-12;
             }
             (_roomSin, _roomCos) = PortableTrig.SinCos(layout.Room.Yaw);
-            _r = layout.WorldFromCamera.Rotation;
             _t = layout.WorldFromCamera.Translation;
             var k = layout.Intrinsics;
-            (_fx, _fy, _cx, _cy) = (k.Fx, k.Fy, k.Cx, k.Cy);
             (_toLight, _ambient, _diffuse) = (layout.Light.ToLight, layout.Light.Ambient, layout.Light.Diffuse);
-            // Camera ray (x/z, y/z) of every sample column and row.
-            _rayX = new double[k.Width * scale + offset];
-            for (int i = 0; i < _rayX.Length; i++) _rayX[i] = ((i - offset) / (double)scale - _cx) / _fx;
-            _rayY = new double[k.Height * scale + offset];
-            for (int j = 0; j < _rayY.Length; j++) _rayY[j] = ((j - offset) / (double)scale - _cy) / _fy;
+            // World direction of the ray through sample (i, j), scaled to unit camera depth: column part + row part.
+            var pose = layout.WorldFromCamera;
+            _rayColumn = new Point3[k.Width * scale + offset];
+            for (int i = 0; i < _rayColumn.Length; i++) _rayColumn[i] = pose.Column(0) * (((i - offset) / (double)scale - k.Cx) / k.Fx);
+            _rayRow = new Point3[k.Height * scale + offset];
+            for (int j = 0; j < _rayRow.Length; j++) _rayRow[j] = pose.Column(1) * (((j - offset) / (double)scale - k.Cy) / k.Fy) + pose.Column(2);
         }
 
         public (float R, float G, float B) Shade(int hx, int hy, int t, float invZ)
         {
-            double rx = _rayX[hx], ry = _rayY[hy];
-            var r = _r;
-            if (t < 0) return Backdrop(r[6] * rx + r[7] * ry + r[8]);
-            double z = 1.0 / invZ;
-            var p = new Point3((r[0] * rx + r[1] * ry + r[2]) * z + _t.X,
-                               (r[3] * rx + r[4] * ry + r[5]) * z + _t.Y,
-                               (r[6] * rx + r[7] * ry + r[8]) * z + _t.Z);
+            var ray = _rayColumn[hx] + _rayRow[hy];
+            if (t < 0) return Backdrop(ray.Z);
+            var p = _t + ray * (1.0 / invZ);
             Point3 n;
             if (_flat[t]) n = _na[t];
             else
