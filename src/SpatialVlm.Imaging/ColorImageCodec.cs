@@ -88,6 +88,9 @@ public static class ColorImageCodec
         return data.ToArray();
     }
 
+    /// <summary>Lossless PNG of an RGB image, fast (ZLib Fastest, no row filter) and larger; for bulk output such as rendered scenes.</summary>
+    public static byte[] EncodePngFast(RgbImage img) => Png16.EncodeRgb8(img.Pixels, img.Width, img.Height);
+
     public static SKBitmap ToBitmap(RgbImage img)
     {
         var bitmap = new SKBitmap(new SKImageInfo(img.Width, img.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));

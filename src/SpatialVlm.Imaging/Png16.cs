@@ -59,14 +59,6 @@ public static class Png16
     public static byte[] Encode(ReadOnlySpan<ushort> values, int width, int height)
     {
         if (values.Length != width * height) throw new ArgumentException("value count does not match the size");
-        using var ms = new MemoryStream();
-        ms.Write(Signature);
-        Span<byte> ihdr = stackalloc byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
-        BinaryPrimitives.WriteInt32BigEndian(ihdr[4..], height);
-        ihdr[8] = 16; ihdr[9] = 0; ihdr[10] = 0; ihdr[11] = 0; ihdr[12] = 0;
-        WriteChunk(ms, "IHDR"u8, ihdr);
-
         using var raw = new MemoryStream();
         using (var z = new ZLibStream(raw, CompressionLevel.Fastest, leaveOpen: true))
         {
@@ -83,7 +75,40 @@ public static class Png16
                 (prev, cur) = (cur, prev);
             }
         }
-        WriteChunk(ms, "IDAT"u8, raw.GetBuffer().AsSpan(0, (int)raw.Length));
+        return Assemble(width, height, bitDepth: 16, colorType: 0, raw.GetBuffer().AsSpan(0, (int)raw.Length));
+    }
+
+    /// <summary>
+    /// Encodes 8-bit RGB as PNG with ZLib Fastest and no row filter: several times faster than Skia's encoder
+    /// on noisy rendered images, at about 1.4x the size. Deterministic: same input, same bytes.
+    /// </summary>
+    internal static byte[] EncodeRgb8(ReadOnlySpan<byte> rgb, int width, int height)
+    {
+        if (rgb.Length != width * height * 3) throw new ArgumentException("pixel count does not match the size");
+        using var raw = new MemoryStream();
+        using (var z = new ZLibStream(raw, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            var row = new byte[1 + width * 3]; // filter byte 0 = none
+            for (int y = 0; y < height; y++)
+            {
+                rgb.Slice(y * width * 3, width * 3).CopyTo(row.AsSpan(1));
+                z.Write(row);
+            }
+        }
+        return Assemble(width, height, bitDepth: 8, colorType: 2, raw.GetBuffer().AsSpan(0, (int)raw.Length));
+    }
+
+    // Signature, IHDR, one IDAT with the compressed rows, IEND.
+    private static byte[] Assemble(int width, int height, byte bitDepth, byte colorType, ReadOnlySpan<byte> idat)
+    {
+        using var ms = new MemoryStream();
+        ms.Write(Signature);
+        Span<byte> ihdr = stackalloc byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
+        BinaryPrimitives.WriteInt32BigEndian(ihdr[4..], height);
+        ihdr[8] = bitDepth; ihdr[9] = colorType; ihdr[10] = 0; ihdr[11] = 0; ihdr[12] = 0;
+        WriteChunk(ms, "IHDR"u8, ihdr);
+        WriteChunk(ms, "IDAT"u8, idat);
         WriteChunk(ms, "IEND"u8, ReadOnlySpan<byte>.Empty);
         return ms.ToArray();
     }

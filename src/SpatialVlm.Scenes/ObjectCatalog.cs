@@ -46,7 +46,7 @@ public static class ObjectCatalog
     public static readonly IReadOnlyList<ObjectCategory> All =
     [
         Table,
-        new("mug", "cylinder", Support.Table, 1.2, Any, new(0.85, 1.2), (rng, s, _) =>
+        new("mug", "cylinder", Support.Table, 2.2, Any, new(0.85, 1.2), (rng, s, _) =>
         {
             var t = new List<LocalTriangle>(); double r = 0.041 * s, h = J(rng, 0.097 * s, 0.08);
             PrimitiveMesh.Frustum(t, P(0, 0, 0), r, r, h, 0);
@@ -108,7 +108,7 @@ public static class ObjectCatalog
             PrimitiveMesh.Sphere(t, P(0, 0, h + fol * 0.75), fol, 1);
             return new(t, SurfacePattern.Grain, [Foliage]);
         }),
-        new("laptop", "box", Support.Table, 0.9, Tech, new(0.9, 1.15), (rng, s, _) =>
+        new("laptop", "box", Support.Table, 1.5, Tech, new(0.9, 1.15), (rng, s, _) =>
         {
             var t = new List<LocalTriangle>(); double w = 0.33 * s, d = 0.23 * s, th = 0.018, open = PortableTrig.Radians(J(rng, 15, 0.6));
             PrimitiveMesh.Box(t, P(0, 0, th / 2), w, d, th, 0);
@@ -118,7 +118,7 @@ public static class ObjectCatalog
             PrimitiveMesh.Box(t, hinge + P(0, 0.0045, d / 2), w * 0.9, 0.002, d * 0.85, 1, tiltX: open, pivot: hinge);
             return new(t, SurfacePattern.Plain, [Screen]);
         }),
-        new("can", "cylinder", Support.Table, 1.0, ["red", "silver", "green", "blue", "yellow", "white", "black", "orange"], new(0.95, 1.1), (rng, s, _) =>
+        new("can", "cylinder", Support.Table, 1.8, ["red", "silver", "green", "blue", "yellow", "white", "black", "orange"], new(0.95, 1.1), (rng, s, _) =>
         {
             var t = new List<LocalTriangle>(); double r = 0.033 * s, h = 0.122 * s;
             PrimitiveMesh.Frustum(t, P(0, 0, 0), r, r, h, 0);
@@ -139,7 +139,7 @@ public static class ObjectCatalog
             PrimitiveMesh.Frustum(t, P(0, 0, 0.03 * s), 0.13 * s, 0.02 * s, h, 0);
             return new(t, SurfacePattern.Grain, [DarkMetal]);
         }),
-        new("bowl", "cylinder", Support.Table, 1.0, Any, new(0.8, 1.4), (rng, s, _) =>
+        new("bowl", "cylinder", Support.Table, 1.8, Any, new(0.8, 1.4), (rng, s, _) =>
         {
             var t = new List<LocalTriangle>(); double rt = J(rng, 0.085 * s), h = J(rng, 0.065 * s);
             PrimitiveMesh.Frustum(t, P(0, 0, 0), rt * 0.55, rt, h, 0);
@@ -165,7 +165,7 @@ public static class ObjectCatalog
                 PrimitiveMesh.Box(t, P(sx * o, sy * o, (h - th) / 2), leg, leg, h - th, 0);
             return new(t, SurfacePattern.WoodPlanks, []);
         }),
-        new("monitor", "box", Support.Table, 0.7, Tech, new(0.85, 1.3), (rng, s, _) =>
+        new("monitor", "box", Support.Table, 1.2, Tech, new(0.85, 1.3), (rng, s, _) =>
         {
             var t = new List<LocalTriangle>(); double w = 0.54 * s, h = 0.32 * s, lift = J(rng, 0.1);
             PrimitiveMesh.Box(t, P(0, 0, 0.0075), 0.22 * s, 0.16, 0.015, 0);

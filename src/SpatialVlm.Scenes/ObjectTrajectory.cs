@@ -6,7 +6,8 @@ namespace SpatialVlm.Scenes;
 /// Optional motion: one floor object slides in a straight line toward another object of the scene, stopping
 /// 5 cm short of it or of anything in its way; the camera stays put, so every frame keeps the scene's
 /// canonical world frame and object ids. Frame k is a complete scene folder frames/kkkk/ (id
-/// scene-SEED-fKKKK); an object hidden in a frame is left out of that frame's scene.json.
+/// scene-SEED-fKKKK); an object hidden in a frame is left out of that frame's scene.json. frames/trajectory.json
+/// names the mover and the target and gives their centre distance per frame.
 /// </summary>
 public static class ObjectTrajectory
 {
@@ -46,18 +47,33 @@ public static class ObjectTrajectory
     {
         var layout = generator.GenerateWithLayout(seed).Layout;
         var plan = Plan(layout, seed, frames);
+        var distances = new List<double>();
         for (int f = 0; f < frames; f++)
         {
             var frameDir = Path.Combine(dir, f.ToString("D4"));
-            if (SceneFolder.IsComplete(frameDir)) continue;
             var objects = layout.Objects.ToList();
-            if (plan is { } p) objects[p.Mover] = objects[p.Mover].MovedTo(p.Origins[f]);
+            if (plan is { } p)
+            {
+                objects[p.Mover] = objects[p.Mover].MovedTo(p.Origins[f]);
+                distances.Add(Math.Round((objects[p.Mover].Box.Center - objects[p.Target].Box.Center).Length * 1e6) / 1e6);
+            }
+            if (SceneFolder.IsComplete(frameDir)) continue;
             var frame = layout with { Objects = objects };
             var buffers = SceneRenderer.Render(frame, generator.Options.AntiAlias);
             var counts = new int[objects.Count + 1];
             foreach (var id in buffers.Instances) counts[id]++;
             var description = SceneGenerator.Describe($"{SceneGenerator.SceneId(seed)}-f{f:D4}", seed, frame, counts);
             SceneFolder.Write(frameDir, new RenderedScene(description, buffers.Image, buffers.DepthMillimeters, buffers.Instances, buffers.SurfaceIds));
+        }
+        if (plan is { } q)
+        {
+            var summary = new
+            {
+                mover = new { id = q.Mover + 1, caption = layout.Objects[q.Mover].Caption },
+                target = new { id = q.Target + 1, caption = layout.Objects[q.Target].Caption },
+                center_distance = distances,
+            };
+            AtomicFile.WriteAllText(Path.Combine(dir, "trajectory.json"), System.Text.Json.JsonSerializer.Serialize(summary, SceneDescription.Json));
         }
     }
 }

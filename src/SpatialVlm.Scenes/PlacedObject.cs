@@ -20,18 +20,25 @@ public sealed class PlacedObject
     public required (float R, float G, float B) Tint { get; init; }
 
     private UprightBox? _box;
+    private (Point3 Min, Point3 Max)? _localBounds;
 
     /// <summary>The same object standing at another footprint centre.</summary>
-    public PlacedObject MovedTo(Point3 origin) => new()
+    public PlacedObject MovedTo(Point3 origin) => At(origin, Yaw);
+
+    /// <summary>The same object (model, colour, caption) at another footprint centre and yaw.</summary>
+    public PlacedObject At(Point3 origin, double yaw) => new()
     {
-        Category = Category, Color = Color, Caption = Caption, Model = Model, Origin = origin, Yaw = Yaw,
-        OnTable = OnTable, ScaleDraw = ScaleDraw, SizeWord = SizeWord, Tint = Tint,
+        Category = Category, Color = Color, Caption = Caption, Model = Model, Origin = origin, Yaw = yaw,
+        OnTable = OnTable, ScaleDraw = ScaleDraw, SizeWord = SizeWord, Tint = Tint, _localBounds = LocalBounds,
     };
 
     /// <summary>The exact upright box of the object's triangles (they are convex parts, so the box of the vertices).</summary>
     public UprightBox Box => _box ??= ComputeBox();
 
-    private UprightBox ComputeBox()
+    /// <summary>Axis-aligned bounds of the model's vertices in the object's local frame.</summary>
+    public (Point3 Min, Point3 Max) LocalBounds => _localBounds ??= ComputeLocalBounds();
+
+    private (Point3, Point3) ComputeLocalBounds()
     {
         double x0 = double.MaxValue, y0 = double.MaxValue, z0 = double.MaxValue, x1 = double.MinValue, y1 = double.MinValue, z1 = double.MinValue;
         foreach (var t in Model.Triangles)
@@ -40,8 +47,15 @@ public sealed class PlacedObject
                 x0 = Math.Min(x0, p.X); y0 = Math.Min(y0, p.Y); z0 = Math.Min(z0, p.Z);
                 x1 = Math.Max(x1, p.X); y1 = Math.Max(y1, p.Y); z1 = Math.Max(z1, p.Z);
             }
-        var center = ToWorld(new Point3((x0 + x1) / 2, (y0 + y1) / 2, (z0 + z1) / 2));
-        return UprightBox.Create(center, x1 - x0, y1 - y0, z1 - z0, Yaw);
+        return (new Point3(x0, y0, z0), new Point3(x1, y1, z1));
+    }
+
+    private UprightBox ComputeBox()
+    {
+        var (min, max) = LocalBounds;
+        var center = ToWorld((min + max) / 2);
+        var size = max - min;
+        return UprightBox.Create(center, size.X, size.Y, size.Z, Yaw);
     }
 
     /// <summary>Local (object) coordinates to world coordinates.</summary>

@@ -17,7 +17,7 @@ public static class SceneFolder
     {
         var d = scene.Description;
         int w = scene.Width, h = scene.Height;
-        AtomicFile.WriteAllBytes(Path.Combine(dir, d.Image), ColorImageCodec.EncodePng(scene.Image));
+        AtomicFile.WriteAllBytes(Path.Combine(dir, d.Image), ColorImageCodec.EncodePngFast(scene.Image));
         AtomicFile.WriteAllBytes(Path.Combine(dir, d.Depth), Png16.Encode(scene.DepthMillimeters, w, h));
         AtomicFile.WriteAllBytes(Path.Combine(dir, d.Instances), Png16.Encode(scene.Instances, w, h));
         AtomicFile.WriteAllBytes(Path.Combine(dir, SurfacesFile), Png16.Encode(scene.SurfaceIds, w, h));

@@ -25,26 +25,33 @@ public sealed class SceneGenerator
     /// <summary>The scene and the layout it was rendered from (after every invisible object was dropped).</summary>
     public (RenderedScene Scene, SceneLayout Layout) GenerateWithLayout(long seed)
     {
-        var layout = Layout(seed);
-        while (true)
+        foreach (var candidate in Candidates(seed))
         {
-            var buffers = SceneRenderer.Render(layout, Options.AntiAlias);
-            var counts = new int[layout.Objects.Count + 1];
-            foreach (var id in buffers.Instances) counts[id]++;
-            // The pixel-centre pass of Layout and this render agree but for rare ties on triangle edges; recheck.
-            var kept = KeepVisible(layout.Objects, counts);
-            if (kept.Count == layout.Objects.Count)
-                return (new RenderedScene(Describe(SceneId(seed), seed, layout, counts), buffers.Image, buffers.DepthMillimeters, buffers.Instances, buffers.SurfaceIds), layout);
-            layout = layout with { Objects = kept };
+            var layout = candidate;
+            while (layout.Objects.Count >= Options.MinObjects)
+            {
+                var buffers = SceneRenderer.Render(layout, Options.AntiAlias);
+                var counts = new int[layout.Objects.Count + 1];
+                foreach (var id in buffers.Instances) counts[id]++;
+                // The pixel-centre pass of Candidates and this render agree but for rare ties on triangle edges; recheck.
+                var kept = KeepVisible(layout.Objects, counts);
+                if (kept.Count == layout.Objects.Count)
+                    return (new RenderedScene(Describe(SceneId(seed), seed, layout, counts), buffers.Image, buffers.DepthMillimeters, buffers.Instances, buffers.SurfaceIds), layout);
+                layout = layout with { Objects = kept };
+            }
         }
+        throw NoLayout(seed);
     }
 
+    /// <summary>The layout a seed renders, before the final render's recheck (see <see cref="GenerateWithLayout"/>).</summary>
+    public SceneLayout Layout(long seed) => Candidates(seed).FirstOrDefault() ?? throw NoLayout(seed);
+
     /// <summary>
-    /// The layout a seed renders: drawn, then objects showing fewer than <see cref="SceneOptions.MinVisiblePixels"/>
-    /// pixels are dropped (with whatever stood on a dropped table) until all remaining are visible; a layout left
-    /// with too few objects is redrawn.
+    /// Layouts drawn one after another from the seed's random source: objects showing fewer than
+    /// <see cref="SceneOptions.MinVisiblePixels"/> pixels are dropped (with whatever stood on a dropped table)
+    /// until all remaining are visible; layouts left with too few objects are skipped.
     /// </summary>
-    public SceneLayout Layout(long seed)
+    private IEnumerable<SceneLayout> Candidates(long seed)
     {
         var rng = new Random(unchecked((int)((ulong)seed * 0x9E3779B97F4A7C15UL >> 33)));
         for (int attempt = 0; attempt < Options.MaxLayoutAttempts; attempt++)
@@ -56,10 +63,12 @@ public sealed class SceneGenerator
                 if (kept.Count == layout.Objects.Count) break;
                 layout = layout with { Objects = kept };
             }
-            if (layout.Objects.Count >= Options.MinObjects) return layout;
+            if (layout.Objects.Count >= Options.MinObjects) yield return layout;
         }
-        throw new SpatialVlmException($"seed {seed}: no layout with {Options.MinObjects} visible objects in {Options.MaxLayoutAttempts} attempts");
     }
+
+    private SpatialVlmException NoLayout(long seed) =>
+        new($"seed {seed}: no layout with {Options.MinObjects} visible objects in {Options.MaxLayoutAttempts} attempts");
 
     private List<PlacedObject> KeepVisible(IReadOnlyList<PlacedObject> objects, int[] counts)
     {

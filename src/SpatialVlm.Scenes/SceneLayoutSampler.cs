@@ -89,15 +89,17 @@ public static class SceneLayoutSampler
             table = TryPlaceTable(rng, view, placed);
             if (table != null) placed.Add(table);
         }
+        // One object (not the first) may copy an earlier object's category, colour and size word: same caption.
         var duplicateAt = placed.Count + 1 < target && rng.NextDouble() < o.DuplicateCaptionProbability ? placed.Count + 1 + rng.Next(target - placed.Count - 1) : -1;
         for (int i = placed.Count; i < target; i++)
         {
-            PlacedObject? copyOf = i == duplicateAt ? placed.Where(p => p != table).ElementAtOrDefault(rng.Next(Math.Max(1, placed.Count - (table != null ? 1 : 0)))) : null;
+            var candidates = placed.Where(p => p != table).ToList();
+            PlacedObject? copyOf = i == duplicateAt && candidates.Count > 0 ? candidates[rng.Next(candidates.Count)] : null;
             var onTable = table != null && rng.NextDouble() < o.OnTableProbability;
             var category = copyOf?.Category ?? PickCategory(rng, onTable ? Support.Table : Support.Floor);
-            if (onTable && category.Support == Support.Floor) onTable = false;
-            if (!onTable && category.Support == Support.Table) onTable = table != null;
-            if (!onTable && category.Support == Support.Table) continue;
+            // A copied category decides its own support: table-only things need the table, floor-only things the floor.
+            if (category.Support == Support.Floor) onTable = false;
+            if (category.Support == Support.Table) { if (table == null) continue; onTable = true; }
             var obj = TryPlace(rng, view, placed, category, onTable ? table : null, copyOf);
             if (obj != null) placed.Add(obj);
         }
@@ -129,6 +131,7 @@ public static class SceneLayoutSampler
     private static PlacedObject? TryPlace(Random rng, View view, List<PlacedObject> placed, ObjectCategory category, PlacedObject? table, PlacedObject? copyOf)
     {
         var (k, cam) = (view.K, view.Camera);
+        var template = Make(rng, category, Point3.Zero, 0, table != null, copyOf);
         for (int attempt = 0; attempt < 24; attempt++)
         {
             var yaw = 2 * Math.PI * rng.NextDouble();
@@ -150,7 +153,7 @@ public static class SceneLayoutSampler
                 var t = cam.Height / -dir.Z;
                 origin = new Point3(dir.X * t, dir.Y * t, 0);
             }
-            var obj = Make(rng, category, origin, yaw, table != null, copyOf);
+            var obj = template.At(origin, yaw);
             if (table != null && !OnTop(obj.Box, table.Box)) continue;
             if (Fits(obj, view, placed, minDistance: 0.9)) return obj;
         }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using SpatialVlm.Core;
 
 namespace SpatialVlm.Scenes;
@@ -23,13 +24,24 @@ public static class SceneRenderer
         var k = layout.Intrinsics;
         int scale = antiAlias ? 2 : 1, offset = antiAlias ? 1 : 0;
         int hw = k.Width * scale + offset, hh = k.Height * scale + offset;
-        var q = new float[hw * hh];
-        var ids = new int[hw * hh];
-        Array.Fill(ids, -1);
-        DrawCamera(soup, layout, scale, offset, hw, hh, q, ids);
-        var shadow = ShadowMap.Build(soup, layout.Light.ToLight);
-        var shader = new Shader(soup, layout, shadow, scale, offset);
-        return Resolve(k, shader, scale, offset, hw, q, ids, antiAlias);
+        // Sample buffers are large and short-lived: rent them rather than churn the large-object heap.
+        var qArray = ArrayPool<float>.Shared.Rent(hw * hh);
+        var idArray = ArrayPool<int>.Shared.Rent(hw * hh);
+        try
+        {
+            var q = qArray.AsSpan(0, hw * hh); var ids = idArray.AsSpan(0, hw * hh);
+            q.Clear();
+            ids.Fill(-1);
+            DrawCamera(soup, layout, scale, offset, hw, hh, q, ids);
+            var shadow = ShadowMap.Build(soup, layout.Light.ToLight);
+            var shader = new Shader(soup, layout, shadow, scale, offset);
+            return Resolve(k, shader, scale, offset, hw, q, ids, antiAlias);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(qArray);
+            ArrayPool<int>.Shared.Return(idArray);
+        }
     }
 
     /// <summary>Visible pixel count per instance (index = instance id) from the pixel-centre samples alone, without shading.</summary>
@@ -37,18 +49,33 @@ public static class SceneRenderer
     {
         var soup = SceneMeshBuilder.Build(layout);
         var k = layout.Intrinsics;
-        var q = new float[k.Width * k.Height];
-        var ids = new int[q.Length];
-        Array.Fill(ids, -1);
-        DrawCamera(soup, layout, 1, 0, k.Width, k.Height, q, ids);
-        var counts = new int[layout.Objects.Count + 1];
-        foreach (var t in ids)
-            if (t >= 0) counts[soup.Materials[soup.MaterialIndex[t]].Instance]++;
-        return counts;
+        int n = k.Width * k.Height;
+        var qArray = ArrayPool<float>.Shared.Rent(n);
+        var idArray = ArrayPool<int>.Shared.Rent(n);
+        try
+        {
+            var q = qArray.AsSpan(0, n); var ids = idArray.AsSpan(0, n);
+            q.Clear();
+            ids.Fill(-1);
+            // Floor and walls never hide an object (objects stand above the floor, inside the walls): skip them.
+            DrawCamera(soup, layout, 1, 0, k.Width, k.Height, q, ids, objectsOnly: true);
+            var instanceOf = new int[soup.Count];
+            for (int t = 0; t < soup.Count; t++) instanceOf[t] = soup.Materials[soup.MaterialIndex[t]].Instance;
+            var counts = new int[layout.Objects.Count + 1];
+            foreach (var t in ids)
+                if (t >= 0) counts[instanceOf[t]]++;
+            return counts;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(qArray);
+            ArrayPool<int>.Shared.Return(idArray);
+        }
     }
 
-    private static void DrawCamera(TriangleSoup soup, SceneLayout layout, int scale, int offset, int hw, int hh, float[] q, int[] ids)
+    private static void DrawCamera(TriangleSoup soup, SceneLayout layout, int scale, int offset, int hw, int hh, Span<float> q, Span<int> ids, bool objectsOnly = false)
     {
+        var materials = soup.Materials; var matIndex = soup.MaterialIndex;
         var k = layout.Intrinsics;
         var camFromWorld = layout.WorldFromCamera.Inverse();
         var cam = layout.CameraPosition;
@@ -58,6 +85,7 @@ public static class SceneRenderer
         for (int t = 0; t < soup.Count; t++)
         {
             if (face[t].Dot(v[3 * t] - cam) >= 0) continue; // back face
+            if (objectsOnly && materials[matIndex[t]].Instance == 0) continue;
             input[0] = camFromWorld.Apply(v[3 * t]); input[1] = camFromWorld.Apply(v[3 * t + 1]); input[2] = camFromWorld.Apply(v[3 * t + 2]);
             int n = ClipNear(input, poly);
             if (n < 3) continue;
@@ -87,7 +115,7 @@ public static class SceneRenderer
         return n;
     }
 
-    private static RenderBuffers Resolve(CameraIntrinsics k, Shader shader, int scale, int offset, int hw, float[] q, int[] ids, bool antiAlias)
+    private static RenderBuffers Resolve(CameraIntrinsics k, Shader shader, int scale, int offset, int hw, ReadOnlySpan<float> q, ReadOnlySpan<int> ids, bool antiAlias)
     {
         int w = k.Width, h = k.Height;
         var image = new RgbImage(w, h);
@@ -95,8 +123,9 @@ public static class SceneRenderer
         var instances = new ushort[w * h];
         var surfaces = new ushort[w * h];
         var px = image.Pixels;
-        var materials = shader.Soup.Materials;
+        var materials = shader.Soup.Materials.ToArray();
         var matIndex = shader.Soup.MaterialIndex;
+        var face = shader.Soup.FaceNormals;
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
             {
@@ -111,7 +140,7 @@ public static class SceneRenderer
                     surfaces[i] = m.Surface;
                 }
                 (float R, float G, float B) col;
-                if (!antiAlias || SameAround(ids, hw, c, t)) col = shader.Shade(hx, hy, t, q[c]);
+                if (!antiAlias || SmoothAround(ids, hw, c, t, matIndex, face)) col = shader.Shade(hx, hy, t, q[c]);
                 else
                 {
                     float r = 0, g = 0, b = 0;
@@ -130,9 +159,21 @@ public static class SceneRenderer
         return new RenderBuffers(image, depth, instances, surfaces);
     }
 
-    private static bool SameAround(int[] ids, int hw, int c, int t) =>
-        ids[c - hw - 1] == t && ids[c - hw] == t && ids[c - hw + 1] == t && ids[c - 1] == t && ids[c + 1] == t
-        && ids[c + hw - 1] == t && ids[c + hw] == t && ids[c + hw + 1] == t;
+    /// <summary>
+    /// True when the 3x3 samples around c all show the same smooth surface as c (same triangle, or the same
+    /// material with a face normal within ~45°, like neighbouring facets of a cylinder): no edge to anti-alias.
+    /// </summary>
+    private static bool SmoothAround(ReadOnlySpan<int> ids, int hw, int c, int t, ReadOnlySpan<int> matIndex, ReadOnlySpan<Point3> face)
+    {
+        for (int dy = -hw; dy <= hw; dy += hw)
+            for (int dx = -1; dx <= 1; dx++)
+            {
+                var s = ids[c + dy + dx];
+                if (s == t) continue;
+                if (s < 0 || t < 0 || matIndex[s] != matIndex[t] || face[s].Dot(face[t]) < 0.7) return false;
+            }
+        return true;
+    }
 
     private static byte ToByte(float v) => (byte)Math.Clamp((int)(v * 255f + 0.5f), 0, 255);
 
@@ -140,54 +181,68 @@ public static class SceneRenderer
     private sealed class Shader
     {
         public TriangleSoup Soup { get; }
-        private readonly SceneLayout _layout;
         private readonly ShadowMap _shadow;
-        private readonly int _scale, _offset;
-        private readonly Point3[] _q1, _q2;
-        private readonly double _roomSin, _roomCos;
-        private readonly double[] _r;
-        private readonly Point3 _t;
+        private readonly Point3[] _a, _q1, _q2, _na, _dnb, _dnc;
+        private readonly Material[] _material;
+        private readonly bool[] _flat;
+        private readonly double _roomSin, _roomCos, _ambient, _diffuse;
+        private readonly Point3[] _rayColumn, _rayRow;
+        private readonly Point3 _t, _toLight;
 
         public Shader(TriangleSoup soup, SceneLayout layout, ShadowMap shadow, int scale, int offset)
         {
-            Soup = soup; _layout = layout; _shadow = shadow; _scale = scale; _offset = offset;
-            _q1 = new Point3[soup.Count]; _q2 = new Point3[soup.Count];
-            var v = soup.Vertices;
-            for (int t = 0; t < soup.Count; t++)
+            Soup = soup; _shadow = shadow;
+            int n = soup.Count;
+            _a = new Point3[n]; _q1 = new Point3[n]; _q2 = new Point3[n]; _na = new Point3[n]; _dnb = new Point3[n]; _dnc = new Point3[n];
+            _material = new Material[n];
+            _flat = new bool[n];
+            var v = soup.Vertices; var normals = soup.Normals;
+            for (int t = 0; t < n; t++)
             {
                 // Dual vectors: for p on the triangle, barycentric (b, c) = ((p − A)·q1, (p − A)·q2).
                 var e1 = v[3 * t + 1] - v[3 * t]; var e2 = v[3 * t + 2] - v[3 * t];
                 double d00 = e1.Dot(e1), d01 = e1.Dot(e2), d11 = e2.Dot(e2), den = d00 * d11 - d01 * d01;
+                _a[t] = v[3 * t];
                 _q1[t] = (e1 * d11 - e2 * d01) / den;
                 _q2[t] = (e2 * d00 - e1 * d01) / den;
+                _na[t] = normals[3 * t];
+                _dnb[t] = normals[3 * t + 1] - normals[3 * t];
+                _dnc[t] = normals[3 * t + 2] - normals[3 * t];
+                _material[t] = soup.Materials[soup.MaterialIndex[t]];
+                _flat[t] = _dnb[t] == Point3.Zero && _dnc[t] == Point3.Zero && Math.Abs(_na[t].Dot(_na[t]) - 1) < 1e-12;
             }
             (_roomSin, _roomCos) = PortableTrig.SinCos(layout.Room.Yaw);
-            _r = layout.WorldFromCamera.Rotation;
             _t = layout.WorldFromCamera.Translation;
+            var k = layout.Intrinsics;
+            (_toLight, _ambient, _diffuse) = (layout.Light.ToLight, layout.Light.Ambient, layout.Light.Diffuse);
+            // World direction of the ray through sample (i, j), scaled to unit camera depth: column part + row part.
+            var pose = layout.WorldFromCamera;
+            _rayColumn = new Point3[k.Width * scale + offset];
+            for (int i = 0; i < _rayColumn.Length; i++) _rayColumn[i] = pose.Column(0) * (((i - offset) / (double)scale - k.Cx) / k.Fx);
+            _rayRow = new Point3[k.Height * scale + offset];
+            for (int j = 0; j < _rayRow.Length; j++) _rayRow[j] = pose.Column(1) * (((j - offset) / (double)scale - k.Cy) / k.Fy) + pose.Column(2);
         }
 
         public (float R, float G, float B) Shade(int hx, int hy, int t, float invZ)
         {
-            var k = _layout.Intrinsics;
-            double u = (hx - _offset) / (double)_scale, v = (hy - _offset) / (double)_scale;
-            double rx = (u - k.Cx) / k.Fx, ry = (v - k.Cy) / k.Fy;
-            if (t < 0) return Backdrop(_r[6] * rx + _r[7] * ry + _r[8]);
-            double z = 1.0 / invZ;
-            var p = new Point3(_r[0] * rx * z + _r[1] * ry * z + _r[2] * z + _t.X,
-                               _r[3] * rx * z + _r[4] * ry * z + _r[5] * z + _t.Y,
-                               _r[6] * rx * z + _r[7] * ry * z + _r[8] * z + _t.Z);
-            var verts = Soup.Vertices; var normals = Soup.Normals;
-            var d = p - verts[3 * t];
-            double l1 = d.Dot(_q1[t]), l2 = d.Dot(_q2[t]);
-            var na = normals[3 * t];
-            var n = (na + (normals[3 * t + 1] - na) * l1 + (normals[3 * t + 2] - na) * l2).Normalized();
-            var m = Soup.Materials[Soup.MaterialIndex[t]];
+            var ray = _rayColumn[hx] + _rayRow[hy];
+            if (t < 0) return Backdrop(ray.Z);
+            var p = _t + ray * (1.0 / invZ);
+            Point3 n;
+            if (_flat[t]) n = _na[t];
+            else
+            {
+                var d = p - _a[t];
+                double l1 = d.Dot(_q1[t]), l2 = d.Dot(_q2[t]);
+                var nu = _na[t] + _dnb[t] * l1 + _dnc[t] * l2;
+                n = nu * (1 / Math.Sqrt(nu.Dot(nu)));
+            }
+            ref readonly var m = ref _material[t];
             double a = _roomCos * p.X + _roomSin * p.Y, b = -_roomSin * p.X + _roomCos * p.Y;
             var tex = SurfaceTexture.Factor(m.Pattern, p, a, b);
-            var light = _layout.Light;
-            var ndl = n.Dot(light.ToLight);
-            var lit = light.Ambient * (0.8 + 0.2 * n.Z);
-            if (ndl > 0) lit += light.Diffuse * ndl * _shadow.Lit(p);
+            var ndl = n.Dot(_toLight);
+            var lit = _ambient * (0.8 + 0.2 * n.Z);
+            if (ndl > 0) lit += _diffuse * ndl * _shadow.Lit(p);
             var f = (float)lit * tex;
             return (m.R * f * LightColor.R, m.G * f * LightColor.G, m.B * f * LightColor.B);
         }
@@ -231,7 +286,7 @@ public static class SceneRenderer
                 }
             }
             if (occluders.Count == 0) return new ShadowMap([], 0, 0, u, v, l, 0, 0, 1);
-            var texel = Math.Max(0.004, Math.Max(u1 - u0, v1 - v0) / 1024);
+            var texel = Math.Max(0.005, Math.Max(u1 - u0, v1 - v0) / 640);
             u0 -= 2 * texel; v0 -= 2 * texel;
             int w = (int)Math.Ceiling((u1 - u0) / texel) + 3, hgt = (int)Math.Ceiling((v1 - v0) / texel) + 3;
             var h = new float[w * hgt];

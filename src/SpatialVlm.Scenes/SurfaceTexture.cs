@@ -21,8 +21,9 @@ public static class SurfaceTexture
                 var plank = Cell(b, 1 / 0.14);
                 var along = a + 0.9 * Hash01(plank, 7, 1);
                 var board = Cell(along, 1 / 1.2);
-                var fb = b / 0.14 - Math.Floor(b / 0.14);
-                var fa = along / 1.2 - Math.Floor(along / 1.2);
+                double pb = b * (1 / 0.14), pa = along * (1 / 1.2);
+                var fb = pb - Math.Floor(pb);
+                var fa = pa - Math.Floor(pa);
                 if (fb < 0.04 || fa < 0.006) return 0.62f;
                 var tint = 0.86f + 0.26f * Hash01(plank, board, 3);
                 var streak = 0.93f + 0.14f * Hash01(plank, Cell(along, 60), 5);
@@ -31,7 +32,8 @@ public static class SurfaceTexture
             case SurfacePattern.Tiles:
             {
                 const double size = 0.45;
-                double fa = a / size - Math.Floor(a / size), fb = b / size - Math.Floor(b / size);
+                double ta = a * (1 / size), tb = b * (1 / size);
+                double fa = ta - Math.Floor(ta), fb = tb - Math.Floor(tb);
                 if (fa < 0.02 || fb < 0.02) return 0.7f;
                 return (0.93f + 0.1f * Hash01(Cell(a, 1 / size), Cell(b, 1 / size), 11)) * (0.98f + 0.04f * Hash01(Cell(a, 200), Cell(b, 200), 12));
             }
@@ -41,7 +43,8 @@ public static class SurfaceTexture
                 return (0.94f + 0.08f * Smooth(a * 3 + b * 3, p.Z * 3, 31)) * (0.985f + 0.03f * Hash01(Cell(a + b, 250), Cell(p.Z, 250), 32));
             case SurfacePattern.Slats:
             {
-                var fz = p.Z / 0.075 - Math.Floor(p.Z / 0.075);
+                var tz = p.Z * (1 / 0.075);
+                var fz = tz - Math.Floor(tz);
                 if (fz < 0.14) return 0.45f;
                 return (0.88f + 0.2f * Hash01(Cell(p.Z, 1 / 0.075), 0, 41)) * (0.95f + 0.1f * Hash01(Cell(p.X + p.Y, 80), Cell(p.Z, 30), 42));
             }

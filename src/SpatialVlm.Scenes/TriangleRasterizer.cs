@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace SpatialVlm.Scenes;
 
 /// <summary>
@@ -39,24 +41,40 @@ public static class TriangleRasterizer
             if (xs > xe) continue;
             var rowQ = qb * y + qc;
             var row = values.Slice(y * width, width);
-            if (withIds)
+            var idRow = withIds ? ids.Slice(y * width, width) : Span<int>.Empty;
+            int x = xs;
+            if (Vector.IsHardwareAccelerated && Vector<double>.Count * 2 == Vector<float>.Count)
+                x = FillSpanSimd(row, idRow, x, xe, qa, rowQ, id);
+            // Scalar remainder; the same arithmetic per pixel as the vector lanes.
+            for (; x <= xe; x++)
             {
-                var idRow = ids.Slice(y * width, width);
-                for (int x = xs; x <= xe; x++)
-                {
-                    var q = (float)(qa * x + rowQ);
-                    if (q > row[x]) { row[x] = q; idRow[x] = id; }
-                }
-            }
-            else
-            {
-                for (int x = xs; x <= xe; x++)
-                {
-                    var q = (float)(qa * x + rowQ);
-                    if (q > row[x]) row[x] = q;
-                }
+                var q = (float)(qa * x + rowQ);
+                if (q > row[x]) { row[x] = q; if (withIds) idRow[x] = id; }
             }
         }
+    }
+
+    // Whole vectors of pixels x .. xe: q = qa·x + rowQ in double, rounded to float, kept where it beats the buffer.
+    private static int FillSpanSimd(Span<float> row, Span<int> idRow, int x, int xe, double qa, double rowQ, int id)
+    {
+        int lanes = Vector<float>.Count, half = Vector<double>.Count;
+        Span<double> offsets = stackalloc double[half];
+        for (int i = 0; i < half; i++) offsets[i] = i;
+        var laneOffset = new Vector<double>(offsets);
+        var qaV = new Vector<double>(qa); var rowV = new Vector<double>(rowQ); var idV = new Vector<int>(id);
+        bool withIds = !idRow.IsEmpty;
+        for (; x + lanes - 1 <= xe; x += lanes)
+        {
+            var lo = qaV * (new Vector<double>(x) + laneOffset) + rowV;
+            var hi = qaV * (new Vector<double>(x + half) + laneOffset) + rowV;
+            var q = Vector.Narrow(lo, hi);
+            var old = new Vector<float>(row.Slice(x, lanes));
+            var nearer = Vector.GreaterThan(q, old);
+            if (nearer == Vector<int>.Zero) continue;
+            Vector.ConditionalSelect(nearer, q, old).CopyTo(row.Slice(x, lanes));
+            if (withIds) Vector.ConditionalSelect(nearer, idV, new Vector<int>(idRow.Slice(x, lanes))).CopyTo(idRow.Slice(x, lanes));
+        }
+        return x;
     }
 
     // Narrows [lo, hi] to where a·x + k ≥ 0; false when that leaves nothing.

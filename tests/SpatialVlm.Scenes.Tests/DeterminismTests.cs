@@ -8,7 +8,7 @@ public class DeterminismTests
     [Fact]
     public void SameSeedGivesByteIdenticalFiles()
     {
-        var a = SceneFixtures.TempDir(); var b = SceneFixtures.TempDir();
+        using var a = SceneFixtures.NewTempDir(); using var b = SceneFixtures.NewTempDir();
         SceneFolder.Write(a, SceneFixtures.Small.Generate(7));
         // A fresh generator, so nothing cached in the first one can make the second run agree.
         SceneFolder.Write(b, new SceneGenerator(new SceneOptions { Width = 160, Height = 120 }).Generate(7));
@@ -20,7 +20,7 @@ public class DeterminismTests
     [Fact]
     public void BatchOutputDoesNotDependOnThreadCount()
     {
-        var a = SceneFixtures.TempDir(); var b = SceneFixtures.TempDir();
+        using var a = SceneFixtures.NewTempDir(); using var b = SceneFixtures.NewTempDir();
         new SceneBatch(SceneFixtures.Small, a).Run(20, 4, maxThreads: 1);
         new SceneBatch(SceneFixtures.Small, b).Run(20, 4, maxThreads: 4);
         foreach (var dir in Directory.GetDirectories(a))
@@ -47,9 +47,9 @@ public class DeterminismTests
     [Fact]
     public void ASceneRegeneratesAloneAsInARun()
     {
-        var dir = SceneFixtures.TempDir();
+        using var dir = SceneFixtures.NewTempDir();
         new SceneBatch(SceneFixtures.Small, dir).Run(40, 3);
-        var alone = SceneFixtures.TempDir();
+        using var alone = SceneFixtures.NewTempDir();
         SceneFolder.Write(alone, SceneFixtures.Small.Generate(42));
         Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "scene-000042", "image.png")), File.ReadAllBytes(Path.Combine(alone, "image.png")));
         Assert.Equal(File.ReadAllText(Path.Combine(dir, "scene-000042", "scene.json")), File.ReadAllText(Path.Combine(alone, "scene.json")));

@@ -8,7 +8,7 @@ public class SceneFolderTests
     [Fact]
     public void WriteThenReadGivesTheSameScene()
     {
-        var dir = SceneFixtures.TempDir();
+        using var dir = SceneFixtures.NewTempDir();
         var s = SceneFixtures.Small.Generate(3);
         SceneFolder.Write(dir, s);
         Assert.True(SceneFolder.IsComplete(dir));
@@ -23,7 +23,7 @@ public class SceneFolderTests
     [Fact]
     public void MissingOrCorruptFilesGiveOneLineErrors()
     {
-        var dir = SceneFixtures.TempDir();
+        using var dir = SceneFixtures.NewTempDir();
         SceneFolder.Write(dir, SceneFixtures.Small.Generate(4));
         void ExpectError(string contains)
         {

@@ -50,23 +50,33 @@ public static class ScenesCommand
 
     private static SceneDescription[] RunWithProgress(SceneBatch run, long s0, int n, TextWriter output)
     {
+        var title = $"scenes {SceneGenerator.SceneId(s0)}..{SceneGenerator.SceneId(s0 + n - 1)}";
         var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
         if (interactive)
         {
             SceneDescription[] result = [];
-            AnsiConsole.Progress().Start(ctx =>
-            {
-                var task = ctx.AddTask($"scenes {SceneGenerator.SceneId(s0)}..", maxValue: n);
-                result = run.Run(s0, n, (_, _) => task.Increment(1));
-            });
+            AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .Start(ctx =>
+                {
+                    var task = ctx.AddTask(title, maxValue: n);
+                    result = run.Run(s0, n, p => task.Value = p.Done);
+                });
             return result;
         }
-        var every = Math.Max(1, n / 20);
-        var started = DateTime.UtcNow;
-        return run.Run(s0, n, (done, id) =>
+        output.WriteLine($"{title}: {n} scenes");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long lastLog = 0;
+        var gate = new object();
+        return run.Run(s0, n, p =>
         {
-            if (done % every == 0 || done == n)
-                lock (output) output.WriteLine($"{done}/{n} scenes ({id}), {done / Math.Max(1e-3, (DateTime.UtcNow - started).TotalSeconds):0.0}/s");
+            lock (gate)
+            {
+                var now = clock.ElapsedMilliseconds;
+                if (p.Done != p.Total && now - lastLog < 2000) return;
+                lastLog = now;
+                output.WriteLine($"  {p.Done}/{p.Total} scenes ({p.Done / Math.Max(1e-3, now / 1000.0):0.0}/s, {p.Resumed} resumed)");
+            }
         });
     }
 }
