@@ -16,5 +16,5 @@ public sealed class ProceduralSource(SceneOptions options, long firstSeed, int c
 
     public Observation Load(SourceItem item) => generator.Generate(item.Seed).ToObservation();
 
-    public (byte[] Bytes, string Extension) ImageFile(SourceItem item, Observation loaded) => (ColorImageCodec.EncodePng(loaded.Image), ".png");
+    public (byte[] Bytes, string Extension) ImageFile(SourceItem item, Observation loaded) => (ColorImageCodec.EncodePngFast(loaded.Image), ".png");
 }
