@@ -16,10 +16,11 @@ namespace SpatialVlm.Evaluation;
 /// </summary>
 public sealed class OracleAnswerer(SynthesisOptions options) : ISpatialAnswerer
 {
-    private readonly SynthesisPipeline pipeline = new(options);
+    // A bound answers about every object it can see, so hidden objects are measured rather than dropped.
+    private readonly SynthesisPipeline pipeline = new(options with { Occlusion = options.Occlusion with { DropAbove = 1.0 } });
     private readonly ConcurrentDictionary<string, Lazy<Reconstruction>> scenes = new(StringComparer.Ordinal);
 
-    private sealed record Reconstruction(IReadOnlyDictionary<string, MeasuredObject> ByName, bool Canonicalized);
+    private sealed record Reconstruction(IReadOnlyList<MeasuredObject> Objects, bool Canonicalized);
 
     public Task<string> AnswerAsync(BenchmarkItem item, string imagePath, CancellationToken ct)
     {
@@ -41,9 +42,33 @@ public sealed class OracleAnswerer(SynthesisOptions options) : ISpatialAnswerer
         });
     }
 
-    private static MeasuredObject Find(Reconstruction scene, string caption, BenchmarkItem item) =>
-        scene.ByName.TryGetValue(ReferringExpressions.Normalize(caption), out var m) ? m
-            : throw new AnswerFailedException($"{item.Id}: the oracle did not reconstruct '{caption}'", 1);
+    /// <summary>Position clauses the engine adds to tell same-caption objects apart, and how each orders them.</summary>
+    private static readonly (string Suffix, Func<MeasuredObject, double> Key, bool Largest)[] Clauses =
+    [
+        (" on the left", m => m.Spatial.Box.Center.Y, true),
+        (" on the right", m => m.Spatial.Box.Center.Y, false),
+        (" in the middle", m => m.Spatial.Box.Center.Y, true),
+    ];
+
+    /// <summary>
+    /// Grounds a referring phrase ("mug", "mug on the left", "nearer mug") in the reconstruction: the caption
+    /// picks the candidates and the position clause orders them.
+    /// </summary>
+    private static MeasuredObject Find(Reconstruction scene, string phrase, BenchmarkItem item)
+    {
+        var text = ReferringExpressions.Normalize(phrase);
+        Func<MeasuredObject, double>? key = null;
+        bool largest = true, middle = false;
+        foreach (var (suffix, k, big) in Clauses)
+            if (text.EndsWith(suffix, StringComparison.Ordinal)) { text = text[..^suffix.Length]; key = k; largest = big; middle = suffix == " in the middle"; }
+        foreach (var (prefix, big) in new[] { ("nearer ", false), ("farther ", true) })
+            if (text.StartsWith(prefix, StringComparison.Ordinal)) { text = text[prefix.Length..]; key = m => m.Spatial.Box.Center.X; largest = big; }
+        var candidates = scene.Objects.Where(m => ReferringExpressions.Normalize(m.Spatial.Caption) == text).ToList();
+        if (candidates.Count == 0) throw new AnswerFailedException($"{item.Id}: the oracle did not reconstruct '{phrase}'", 1);
+        if (candidates.Count == 1 || key is null) return candidates[0];
+        var ordered = candidates.OrderBy(key).ToList();
+        return middle ? ordered[ordered.Count / 2] : largest ? ordered[^1] : ordered[0];
+    }
 
     private Reconstruction Reconstruct(string imagePath)
     {
@@ -52,11 +77,6 @@ public sealed class OracleAnswerer(SynthesisOptions options) : ISpatialAnswerer
             throw new ModelUnavailableException($"oracle: {imagePath} has no scene.json with depth and instances beside it");
         var obs = SceneFolder.Read(dir).ToObservation();
         var result = pipeline.Run(obs, seed: 0);
-        var dropped = new List<int>();
-        var names = ReferringExpressions.Resolve(result.Objects.Select(o => o.Spatial).ToList(), options.Questions.Ambiguity, options.Questions.Margins, dropped);
-        var byName = new Dictionary<string, MeasuredObject>(StringComparer.Ordinal);
-        foreach (var m in result.Objects)
-            if (names.TryGetValue(m.Spatial.Id, out var name)) byName[ReferringExpressions.Normalize(name)] = m;
-        return new Reconstruction(byName, result.Frame.Canonicalized);
+        return new Reconstruction(result.Objects, result.Frame.Canonicalized);
     }
 }
