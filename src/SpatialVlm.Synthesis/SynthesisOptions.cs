@@ -13,8 +13,12 @@ public sealed record SynthesisOptions
     public MeasurementOptions Measurement { get; init; } = new();
     /// <summary>How hidden outlines widen margins or drop objects.</summary>
     public OcclusionOptions Occlusion { get; init; } = new();
-    /// <summary>Question sampling, templates, numbers and ambiguity rules.</summary>
-    public QuestionOptions Questions { get; init; } = new();
+    /// <summary>
+    /// Question sampling, templates, numbers and ambiguity rules. Size relations need the larger object to be
+    /// 20 % larger here, not SPATIAL.md's minimum 10 %: sizes come from visible surfaces only, and a volume
+    /// multiplies three such estimates.
+    /// </summary>
+    public QuestionOptions Questions { get; init; } = new() { Margins = new MarginPolicy(SizeShare: 0.2) };
     /// <summary>Objects with fewer lifted points than this are dropped from questions (reason recorded). Default 40.</summary>
     public int MinObjectPoints { get; init; } = 40;
     /// <summary>Masks larger than this are lifted at a pixel stride so denoising cost stays bounded. Default 4000.</summary>
@@ -56,6 +60,8 @@ public sealed record MeasurementOptions
 {
     /// <summary>An object whose lowest point is within this height of the support plane is taken to rest on it (meters). Default 0.06.</summary>
     public double SupportSnap { get; init; } = 0.06;
+    /// <summary>Complete the unseen back of each footprint by central symmetry (see FootprintCompletion). Default true.</summary>
+    public bool CompleteHiddenBack { get; init; } = true;
     /// <summary>Margin widening per meter of distance from the camera beyond 2 m. Default 0.1.</summary>
     public double MarginPerMeter { get; init; } = 0.1;
     /// <summary>Below this many points the margin doubles (linearly between). Default 400.</summary>

@@ -151,10 +151,11 @@ public sealed class SynthesisRun(SynthesisPipeline pipeline, SynthesisRunOptions
     private IEnumerable<string> MarginPolicy()
     {
         var m = pipeline.Options.Measurement;
-        yield return "Positional relations (left/right, above/below, behind/front) need a difference of at least max(0.05 m, 10 % of the larger object's extent along that axis), times the pair's larger margin scale.";
+        var q = pipeline.Options.Questions.Margins;
+        yield return $"Positional relations (left/right, above/below, behind/front) need a difference of at least max({q.MinimumMeters:0.###} m, {q.ExtentShare:P0} of the larger object's extent along that axis), times the pair's larger margin scale.";
         yield return $"An object's margin scale is 1 for a well-sampled object (≥ {m.WellSampledPoints} points) within 2 m, grows by {m.MarginPerMeter:0.##} per meter beyond 2 m, up to ×2 as its point count falls toward 0, and by {pipeline.Options.Occlusion.MarginPerHiddenShare:0.##} per unit share of its outline hidden behind nearer surfaces or the image edge; objects with more than {pipeline.Options.Occlusion.DropAbove:P0} of their outline hidden are left out.";
         yield return $"Objects cut by the image edge get ×{pipeline.Options.Occlusion.TruncatedMarginFactor:0.##}; objects whose visible footprint is shallower along the line of sight than {pipeline.Options.Occlusion.ShallowFootprintRatio:0.##} of its breadth (back unseen) get ×{pipeline.Options.Occlusion.ShallowFootprintMarginFactor:0.##}.";
-        yield return "Size relations (tall/short, wide/thin, big/small) need the larger to be at least 10 % larger.";
+        yield return $"Size relations (tall/short, wide/thin, big/small) need the larger to be at least {pipeline.Options.Questions.Margins.SizeShare:P0} larger (times the pair's margin scale): sizes come from visible surfaces only.";
         yield return "Pairs inside the margin get no qualitative question" + (pipeline.Options.Questions.UncertaintyAnswers ? ", except uncertainty answers, which are marked uncertain." : ".");
         yield return $"Objects whose lowest point lies within {m.SupportSnap:0.00} m of the support plane are extended down to it (only visible surfaces are seen).";
     }

@@ -18,13 +18,13 @@ public sealed class ObjectMeasurer(SynthesisOptions options)
     public MeasuredObject Measure(LiftedObject denoised, int liftedPoints, Visibility visibility, FrameEstimate frame)
     {
         var world = CloudTransform.Apply(denoised.Points, frame.WorldFromCamera);
-        var box = UprightBoxFit.Fit(world);
+        var cameraPosition = frame.WorldFromCamera.Translation;
+        var box = UprightBoxFit.Fit(options.Measurement.CompleteHiddenBack ? FootprintCompletion.Complete(world, cameraPosition) : world);
         if (frame.Canonicalized && box.Bottom < options.Measurement.SupportSnap && box.Bottom > -options.Measurement.SupportSnap)
         {
             var top = box.Top;
             box = box with { Center = box.Center with { Z = top / 2 }, Height = top };
         }
-        var cameraPosition = frame.WorldFromCamera.Translation;
         var range = (box.Center - cameraPosition).Length;
         var shallow = IsShallow(world, cameraPosition, options.Occlusion.ShallowFootprintRatio);
         var scale = MarginScale(liftedPoints, range, visibility.HiddenShare)

@@ -1,0 +1,57 @@
+using SpatialVlm.Core;
+using SpatialVlm.Geometry;
+
+namespace SpatialVlm.Synthesis.Stages;
+
+/// <summary>
+/// Completes the hidden back of an object's horizontal footprint, assuming the footprint is centrally
+/// symmetric (boxes, cylinders, balls, cones, most furniture). For such a shape the two silhouette points seen
+/// from the camera (the footprint's extremes across the line of sight) are symmetric about its centre, so the
+/// centre is their midpoint, and reflecting the visible points through it restores the unseen back. Where the
+/// back is already visible (a table top seen from above) the reflection lands on seen points and changes nothing.
+/// </summary>
+public static class FootprintCompletion
+{
+    /// <summary>Share of points at each lateral extreme whose depth locates a silhouette point.</summary>
+    private const double ExtremeShare = 0.03;
+
+    /// <summary>The visible points plus their reflection through the estimated footprint centre (z unchanged).</summary>
+    public static PointCloud Complete(PointCloud world, Point3 camera)
+    {
+        int n = world.Count;
+        if (n < 8) return world;
+        double mx = 0, my = 0;
+        for (int i = 0; i < n; i++) { mx += world.X[i]; my += world.Y[i]; }
+        mx /= n; my /= n;
+        double vx = mx - camera.X, vy = my - camera.Y, len = Math.Sqrt(vx * vx + vy * vy);
+        if (len < 1e-6) return world; // straight below the camera: the footprint is seen from above
+        vx /= len; vy /= len;
+
+        // Coordinates across (u) and along (t) the horizontal line of sight.
+        var u = new double[n];
+        var t = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            double dx = world.X[i] - mx, dy = world.Y[i] - my;
+            u[i] = -dx * vy + dy * vx;
+            t[i] = dx * vx + dy * vy;
+        }
+        var order = Enumerable.Range(0, n).ToArray();
+        Array.Sort(u.ToArray(), order);
+        int k = Math.Max(1, (int)(n * ExtremeShare));
+        double tLeft = 0, tRight = 0;
+        for (int i = 0; i < k; i++) { tLeft += t[order[i]]; tRight += t[order[n - 1 - i]]; }
+        double centreT = (tLeft + tRight) / (2 * k);
+        double centreU = (u[order[0]] + u[order[n - 1]]) / 2;
+        // Back to world coordinates.
+        double cx = mx + centreT * vx - centreU * vy, cy = my + centreT * vy + centreU * vx;
+
+        var x = new float[2 * n]; var y = new float[2 * n]; var z = new float[2 * n];
+        for (int i = 0; i < n; i++)
+        {
+            x[i] = world.X[i]; y[i] = world.Y[i]; z[i] = world.Z[i];
+            x[n + i] = (float)(2 * cx - world.X[i]); y[n + i] = (float)(2 * cy - world.Y[i]); z[n + i] = world.Z[i];
+        }
+        return new PointCloud(x, y, z, 2 * n);
+    }
+}
