@@ -40,6 +40,7 @@ public static class SkipReasons
 {
     public const string NeedsCanonicalization = "needs canonicalization";
     public const string WithinMargin = "within margin";
+    public const string SizeUnknown = "size unknown (object cut off or largely hidden)";
     public const string AmbiguousCaption = "ambiguous caption";
     public const string FewerThanTwoObjects = "fewer than two objects";
     public const string NoObjects = "no objects";

@@ -19,7 +19,7 @@ public sealed record DirectionCondition(Relation Relation, bool ByBottom)
 /// </summary>
 public sealed record QuantityDefinition(
     string Type, Func<UprightBox, UprightBox, Func<double>, double> Value,
-    bool NeedsCanonicalization, bool SingleObject = false, bool Symmetric = false, DirectionCondition? AskedWhen = null);
+    bool NeedsCanonicalization, bool SingleObject = false, bool Symmetric = false, DirectionCondition? AskedWhen = null, bool NeedsSize = false);
 
 /// <summary>The thirteen quantitative types of SPATIAL.md.</summary>
 public static class Quantities
@@ -33,8 +33,8 @@ public static class Quantities
     [
         new("distance", (a, b, _) => (a.Center - b.Center).Length, false, Symmetric: true),
         new("gap", (_, _, gap) => gap(), false, Symmetric: true),
-        new("height", (a, _, _) => a.Height, true, SingleObject: true),
-        new("width", (a, _, _) => a.Width, false, SingleObject: true),
+        new("height", (a, _, _) => a.Height, true, SingleObject: true, NeedsSize: true),
+        new("width", (a, _, _) => a.Width, false, SingleObject: true, NeedsSize: true),
         new("elevation", (a, _, _) => Math.Max(0, a.Bottom), true, SingleObject: true),
         new("vertical-distance", (a, b, _) => Math.Abs(a.Center.Z - b.Center.Z), true, Symmetric: true),
         new("horizontal-distance", (a, b, _) => Horizontal(a, b), true, Symmetric: true),

@@ -15,7 +15,7 @@ public sealed record QuestionType(string Id, QuestionKind Kind, bool NeedsCanoni
 }
 
 /// <summary>Why a question cannot be asked of a pair, or null when it can.</summary>
-public enum Eligibility { Askable, WithinMargin, WrongDirection }
+public enum Eligibility { Askable, WithinMargin, WrongDirection, SizeUnknown }
 
 /// <summary>The exact answer of one type for A against B, and whether it may be asked.</summary>
 /// <param name="Value">bool (predicate), chosen object id (choice), relation word (classify), meters (quantitative).</param>
@@ -51,6 +51,7 @@ public static class QuestionCatalog
         if (type.Quantity is { } q)
         {
             var value = q.Value(a.Box, b.Box, gap);
+            if (q.NeedsSize && !a.SizeKnown) return new(value, Eligibility.SizeUnknown);
             if (q.AskedWhen is not { } when) return new(value, Eligibility.Askable);
             var margin = RelationComparison.Of(when.Relation.Pair, a, b, policy).Margin;
             var signed = when.SignedDifference(a.Box, b.Box);
@@ -58,7 +59,8 @@ public static class QuestionCatalog
                 : signed > 0 ? Eligibility.WithinMargin : Eligibility.WrongDirection);
         }
         var cmp = RelationComparison.Of(type.DecidingPair!, a, b, policy);
-        var eligibility = cmp.ClearsMargin ? Eligibility.Askable : Eligibility.WithinMargin;
+        var eligibility = type.DecidingPair!.Rule == MarginRule.SizeRatio && !(a.SizeKnown && b.SizeKnown) ? Eligibility.SizeUnknown
+            : cmp.ClearsMargin ? Eligibility.Askable : Eligibility.WithinMargin;
         object answer = type.Kind switch
         {
             QuestionKind.Predicate => cmp.Holds(type.Relation!),

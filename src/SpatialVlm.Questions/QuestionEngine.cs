@@ -54,7 +54,12 @@ public sealed class QuestionEngine(QuestionOptions options)
     {
         if (type.SingleObject)
         {
-            foreach (var a in usable) list.Add(new(type, a, null, QuestionCatalog.Assess(type, a, a, options.Margins, () => 0).Value, false));
+            foreach (var a in usable)
+            {
+                var single = QuestionCatalog.Assess(type, a, a, options.Margins, () => 0);
+                if (single.Eligibility == Eligibility.SizeUnknown) skipped.Add(new(type.Id, a.Id, QaItem.NoObject, SkipReasons.SizeUnknown));
+                else list.Add(new(type, a, null, single.Value, false));
+            }
             return;
         }
         // Choice questions and symmetric quantities are asked once per unordered pair.
@@ -75,6 +80,9 @@ public sealed class QuestionEngine(QuestionOptions options)
                         break;
                     case Eligibility.WithinMargin:
                         skipped.Add(new(type.Id, a.Id, b.Id, SkipReasons.WithinMargin));
+                        break;
+                    case Eligibility.SizeUnknown:
+                        skipped.Add(new(type.Id, a.Id, b.Id, SkipReasons.SizeUnknown));
                         break;
                 }
             }

@@ -10,7 +10,9 @@ namespace SpatialVlm.Questions;
 /// </summary>
 /// <param name="PointCount">Points behind the estimate (0 = unknown, e.g. ground truth).</param>
 /// <param name="MarginScale">≥ 1; widens every margin involving this object where its estimate is less certain.</param>
-public sealed record SpatialObject(int Id, string Caption, UprightBox Box, int PointCount = 0, double MarginScale = 1.0)
+/// <param name="SizeKnown">false when the box is only a lower bound on the object's size (cut off by the image edge,
+/// largely hidden): size relations and size quantities (height, width) about it are not asked.</param>
+public sealed record SpatialObject(int Id, string Caption, UprightBox Box, int PointCount = 0, double MarginScale = 1.0, bool SizeKnown = true)
 {
     public SpatialObject Validated()
     {

@@ -61,7 +61,7 @@ public sealed record MeasurementOptions
     /// <summary>An object whose lowest point is within this height of the support plane is taken to rest on it (meters). Default 0.06.</summary>
     public double SupportSnap { get; init; } = 0.06;
     /// <summary>Complete the unseen back of each footprint by central symmetry (see FootprintCompletion). Default true.</summary>
-    public bool CompleteHiddenBack { get; init; } = true;
+    public bool CompleteHiddenBack { get; init; } = false;
     /// <summary>Margin widening per meter of distance from the camera beyond 2 m. Default 0.1.</summary>
     public double MarginPerMeter { get; init; } = 0.1;
     /// <summary>Below this many points the margin doubles (linearly between). Default 400.</summary>
@@ -82,6 +82,8 @@ public sealed record OcclusionOptions
     public double DropAbove { get; init; } = 0.3;
     /// <summary>Margin scale grows by this per unit of hidden share (0.1 hidden → ×1.5 at the default 5).</summary>
     public double MarginPerHiddenShare { get; init; } = 5;
+    /// <summary>Objects cut off by the image edge, or with more of their outline hidden than this, get no size questions. Default 0.15.</summary>
+    public double SizeUnknownAbove { get; init; } = 0.15;
     /// <summary>An object touching the image edge on at least this many outline pixels is cut off. Default 2.</summary>
     public int TruncatedBorderPixels { get; init; } = 2;
     /// <summary>Margin factor for objects the image edge cuts off (their extent is unknown). Default 2.5.</summary>

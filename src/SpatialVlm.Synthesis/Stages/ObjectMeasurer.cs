@@ -30,7 +30,8 @@ public sealed class ObjectMeasurer(SynthesisOptions options)
         var scale = MarginScale(liftedPoints, range, visibility.HiddenShare)
                     * (visibility.Truncated ? options.Occlusion.TruncatedMarginFactor : 1)
                     * (shallow ? options.Occlusion.ShallowFootprintMarginFactor : 1);
-        var spatial = new SpatialObject(denoised.Mask.Id, denoised.Mask.Caption, box, liftedPoints, scale);
+        var sizeKnown = !visibility.Truncated && visibility.HiddenShare <= options.Occlusion.SizeUnknownAbove;
+        var spatial = new SpatialObject(denoised.Mask.Id, denoised.Mask.Caption, box, liftedPoints, scale, sizeKnown);
         return new MeasuredObject(denoised, world, spatial, liftedPoints, visibility, shallow);
     }
 
