@@ -61,7 +61,7 @@ public sealed record MeasurementOptions
     /// <summary>An object whose lowest point is within this height of the support plane is taken to rest on it (meters). Default 0.06.</summary>
     public double SupportSnap { get; init; } = 0.06;
     /// <summary>Complete the unseen back of each footprint by central symmetry (see FootprintCompletion). Default true.</summary>
-    public bool CompleteHiddenBack { get; init; } = false;
+    public bool CompleteHiddenBack { get; init; } = true;
     /// <summary>Margin widening per meter of distance from the camera beyond 2 m. Default 0.1.</summary>
     public double MarginPerMeter { get; init; } = 0.1;
     /// <summary>Below this many points the margin doubles (linearly between). Default 400.</summary>

@@ -39,9 +39,19 @@ public static class FootprintCompletion
         var order = Enumerable.Range(0, n).ToArray();
         Array.Sort(u.ToArray(), order);
         int k = Math.Max(1, (int)(n * ExtremeShare));
-        double tLeft = 0, tRight = 0;
-        for (int i = 0; i < k; i++) { tLeft += t[order[i]]; tRight += t[order[n - 1 - i]]; }
-        double centreT = (tLeft + tRight) / (2 * k);
+        // Each silhouette's depth is the middle of its extreme points' depth range, not their mean: along an edge
+        // that runs away from the camera the points crowd toward the front, and a mean would pull the centre forward.
+        double SilhouetteDepth(bool left)
+        {
+            double lo = double.MaxValue, hi = double.MinValue;
+            for (int i = 0; i < k; i++)
+            {
+                var ti = t[order[left ? i : n - 1 - i]];
+                lo = Math.Min(lo, ti); hi = Math.Max(hi, ti);
+            }
+            return (lo + hi) / 2;
+        }
+        double centreT = (SilhouetteDepth(true) + SilhouetteDepth(false)) / 2;
         double centreU = (u[order[0]] + u[order[n - 1]]) / 2;
         // Back to world coordinates.
         double cx = mx + centreT * vx - centreU * vy, cy = my + centreT * vy + centreU * vx;
