@@ -10,6 +10,7 @@ public static class BenchCommand
         var cmd = new Command("bench", "Benchmarks; each prints one JSON object.");
         cmd.Subcommands.Add(BenchGeometryCommand.Create());
         cmd.Subcommands.Add(BenchScenesCommand.Create());
+        cmd.Subcommands.Add(BenchSynthCommand.Create());
         return cmd;
     }
 }
