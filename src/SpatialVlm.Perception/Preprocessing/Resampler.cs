@@ -1,0 +1,105 @@
+using System.Numerics;
+
+namespace SpatialVlm.Perception.Preprocessing;
+
+/// <summary>Interpolation kernels of <see cref="Resampler"/>, as Pillow defines them.</summary>
+public enum ResampleFilter { Bilinear, Bicubic }
+
+/// <summary>
+/// Separable resizing of float planes with Pillow's coefficients (the reference the Hugging Face image processors
+/// use): the kernel widens by the scale when shrinking (antialiasing), taps outside the image are dropped and the
+/// remaining weights renormalised. Bicubic uses a = -0.5. Upsampling with Bilinear equals align_corners=False
+/// bilinear interpolation with edge clamping.
+/// </summary>
+public static class Resampler
+{
+    /// <summary>Per output index: first input index, tap count, and the taps' weights (fixed stride).</summary>
+    internal sealed record Coefficients(int[] Start, int[] Count, float[] Weights, int Stride);
+
+    internal static Coefficients Compute(int inSize, int outSize, ResampleFilter filter)
+    {
+        double support0 = filter == ResampleFilter.Bicubic ? 2.0 : 1.0;
+        double scale = (double)inSize / outSize;
+        double filterScale = Math.Max(scale, 1.0);
+        double support = support0 * filterScale;
+        int stride = (int)Math.Ceiling(support) * 2 + 1;
+        var start = new int[outSize];
+        var count = new int[outSize];
+        var weights = new float[outSize * stride];
+        var w = new double[stride];
+        for (int o = 0; o < outSize; o++)
+        {
+            double center = (o + 0.5) * scale;
+            int lo = Math.Max((int)(center - support + 0.5), 0);
+            int hi = Math.Min((int)(center + support + 0.5), inSize);
+            int n = Math.Min(hi - lo, stride);
+            double sum = 0;
+            for (int k = 0; k < n; k++)
+            {
+                w[k] = Kernel(filter, (k + lo - center + 0.5) / filterScale);
+                sum += w[k];
+            }
+            for (int k = 0; k < n; k++) weights[o * stride + k] = (float)(sum != 0 ? w[k] / sum : 0);
+            start[o] = lo;
+            count[o] = n;
+        }
+        return new Coefficients(start, count, weights, stride);
+    }
+
+    private static double Kernel(ResampleFilter filter, double x)
+    {
+        x = Math.Abs(x);
+        if (filter == ResampleFilter.Bilinear) return x < 1 ? 1 - x : 0;
+        const double a = -0.5;
+        if (x < 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
+        if (x < 2) return (((x - 5) * x + 8) * x - 4) * a;
+        return 0;
+    }
+
+    /// <summary>
+    /// Resizes one row-major plane w×h into dst (ow×oh). With roundToBytes the result is rounded and clamped to 0..255
+    /// after each pass, as Pillow does on 8-bit images.
+    /// </summary>
+    public static void ResizePlane(ReadOnlySpan<float> src, int w, int h, Span<float> dst, int ow, int oh, ResampleFilter filter, bool roundToBytes = false)
+    {
+        if (src.Length < w * h || dst.Length < ow * oh) throw new ArgumentException("plane buffers are smaller than their sizes");
+        var cx = Compute(w, ow, filter);
+        var cy = Compute(h, oh, filter);
+        var tmp = new float[h * ow];
+        // Horizontal pass: each row of the input to ow columns.
+        for (int y = 0; y < h; y++)
+        {
+            var row = src.Slice(y * w, w);
+            var outRow = tmp.AsSpan(y * ow, ow);
+            for (int o = 0; o < ow; o++)
+            {
+                int s = cx.Start[o], n = cx.Count[o], wo = o * cx.Stride;
+                float acc = 0;
+                for (int k = 0; k < n; k++) acc += cx.Weights[wo + k] * row[s + k];
+                outRow[o] = roundToBytes ? Math.Clamp(MathF.Round(acc), 0f, 255f) : acc;
+            }
+        }
+        // Vertical pass: weighted sums of whole rows, vectorised along the row.
+        for (int o = 0; o < oh; o++)
+        {
+            var outRow = dst.Slice(o * ow, ow);
+            outRow.Clear();
+            int s = cy.Start[o], n = cy.Count[o], wo = o * cy.Stride;
+            for (int k = 0; k < n; k++) AddScaled(outRow, tmp.AsSpan((s + k) * ow, ow), cy.Weights[wo + k]);
+            if (roundToBytes)
+                for (int x = 0; x < ow; x++) outRow[x] = Math.Clamp(MathF.Round(outRow[x]), 0f, 255f);
+        }
+    }
+
+    private static void AddScaled(Span<float> acc, ReadOnlySpan<float> row, float weight)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var wv = new Vector<float>(weight);
+            for (; i <= acc.Length - Vector<float>.Count; i += Vector<float>.Count)
+                (new Vector<float>(acc.Slice(i)) + wv * new Vector<float>(row.Slice(i))).CopyTo(acc.Slice(i));
+        }
+        for (; i < acc.Length; i++) acc[i] += weight * row[i];
+    }
+}
