@@ -79,12 +79,11 @@ public sealed class MetricDepthEstimator : IDisposable
     }
 
     /// <summary>The batch tensor [B,3,ih,iw] for the chunk's images.</summary>
-    internal float[] Preprocess(IReadOnlyList<DepthRequest> requests, int[] chunk, int ih, int iw)
+    private float[] Preprocess(IReadOnlyList<DepthRequest> requests, int[] chunk, int ih, int iw)
     {
         int per = 3 * ih * iw;
         var input = new float[chunk.Length * per];
-        Parallel.For(0, chunk.Length, b =>
-            ImageTensor.ResizeNormalize(requests[chunk[b]].Image, ih, iw, Export.Filter, Export.Normalization, input.AsSpan(b * per, per)));
+        Parallel.For(0, chunk.Length, b => DepthTensors.Prepare(Export, requests[chunk[b]].Image, ih, iw, input.AsSpan(b * per, per)));
         return input;
     }
 
@@ -107,28 +106,13 @@ public sealed class MetricDepthEstimator : IDisposable
             throw new SpatialVlmException($"{model.Path}: the model returned an all-zero depth map (a broken export; pull a current release of the model)");
     }
 
-    /// <summary>Network output of one image to meters at the image size, with its intrinsics.</summary>
-    internal DepthEstimate Postprocess(DepthRequest request, ReadOnlySpan<float> raw, int ih, int iw)
+    private DepthEstimate Postprocess(DepthRequest request, ReadOnlySpan<float> raw, int ih, int iw)
     {
-        var image = request.Image;
-        int w = image.Width, h = image.Height;
-        var (k, source) = Intrinsics(request);
-        float factor = 1f;
-        if (Export.Units == DepthUnits.CanonicalFocal)
-        {
-            // The focal length in network-input pixels; the two axes scale slightly differently after rounding to ×14.
-            double fIn = (k.Fx * iw / w + k.Fy * ih / h) / 2;
-            factor = (float)(fIn / Export.CanonicalFocal);
-        }
-        var meters = new float[w * h];
-        Resampler.ResizePlane(raw, iw, ih, meters, w, h, ResampleFilter.Bilinear);
-        if (factor != 1f) for (int i = 0; i < meters.Length; i++) meters[i] *= factor;
-        return new DepthEstimate(new DepthMap(w, h, meters), k, source);
+        var (k, source) = request.Intrinsics is { } given
+            ? (given, FocalSource.Given)
+            : (CameraIntrinsics.FromHorizontalFov(request.Image.Width, request.Image.Height, Options.DefaultHorizontalFovDegrees), FocalSource.FieldOfViewDefault);
+        return new DepthEstimate(DepthTensors.ToMeters(Export, raw, ih, iw, k), k, source);
     }
-
-    private (CameraIntrinsics, FocalSource) Intrinsics(DepthRequest request) => request.Intrinsics is { } given
-        ? (given, FocalSource.Given)
-        : (CameraIntrinsics.FromHorizontalFov(request.Image.Width, request.Image.Height, Options.DefaultHorizontalFovDegrees), FocalSource.FieldOfViewDefault);
 
     public void Dispose() => model.Dispose();
 }
