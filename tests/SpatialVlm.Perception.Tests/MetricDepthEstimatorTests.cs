@@ -32,6 +32,39 @@ public sealed class MetricDepthEstimatorTests : IDisposable
         .Node("Add", ["ms", "o"], ["depth"])
         .Save(Path.Combine(dir, $"da-{scale}-{offset}.onnx"));
 
+    /// <summary>DepthPro signature: predicted_depth = mean over channels + 3; focallength_px = 100 · mean of everything + 700.</summary>
+    private string DepthProModel() => new TinyOnnx()
+        .Input("pixel_values", TinyOnnx.Float, "batch", 3, 1536, 1536)
+        .Output("predicted_depth", TinyOnnx.Float, "batch", 1536, 1536)
+        .Output("focallength_px", TinyOnnx.Float, "batch")
+        .FloatConstant("three", [], 3f)
+        .FloatConstant("hundred", [], 100f)
+        .FloatConstant("f0", [], 700f)
+        .Node("ReduceMean", ["pixel_values"], ["m"], TinyOnnx.Ints("axes", 1), TinyOnnx.Int("keepdims", 0))
+        .Node("Add", ["m", "three"], ["predicted_depth"])
+        .Node("ReduceMean", ["pixel_values"], ["all"], TinyOnnx.Ints("axes", 1, 2, 3), TinyOnnx.Int("keepdims", 0))
+        .Node("Mul", ["all", "hundred"], ["fs"])
+        .Node("Add", ["fs", "f0"], ["focallength_px"])
+        .Save(Path.Combine(dir, "depthpro.onnx"));
+
+    [Fact]
+    public void DepthProTakesTheFocalFromTheModelAndRescalesToAGivenOne()
+    {
+        using var est = new MetricDepthEstimator(DepthProModel(), DepthExport.DepthPro);
+        // (128/255 − 0.5)/0.5 = 1/255 in every channel: depth 3 + 1/255 m; focal 700 + 100/255 px at 1536 wide -> × 64/1536.
+        double v = 1 / 255.0, depth = 3 + v, focal = (700 + 100 * v) * 64 / 1536;
+        var results = est.Estimate([
+            new DepthRequest(Solid(64, 48, 128, 128, 128)),
+            new DepthRequest(Solid(64, 48, 128, 128, 128), new CameraIntrinsics(64, 48, 40, 40, 32, 24)),
+        ]);
+        Assert.Equal(FocalSource.Model, results[0].Focal);
+        Assert.Equal(focal, results[0].Intrinsics.Fx, 3);
+        Assert.Equal(focal, results[0].Intrinsics.Fy, 3);
+        Assert.All(results[0].Depth.Meters, d => Assert.Equal(depth, d, 4));
+        Assert.Equal(FocalSource.Given, results[1].Focal);
+        Assert.All(results[1].Depth.Meters, d => Assert.Equal(depth * 40 / focal, d, 4));
+    }
+
     private static RgbImage Solid(int w, int h, byte r, byte g, byte b)
     {
         var img = new RgbImage(w, h);

@@ -20,7 +20,7 @@ public enum DepthUnits
 /// </summary>
 public sealed record DepthExport(
     string Name, string InputName, string OutputName, DepthInputRule InputRule, int TargetSize, int Multiple,
-    ResampleFilter Filter, ChannelNormalization Normalization, DepthUnits Units, double CanonicalFocal = 1000)
+    ResampleFilter Filter, ChannelNormalization Normalization, DepthUnits Units, double CanonicalFocal = 1000, string? FocalOutputName = null)
 {
     /// <summary>onnx-community/metric3d-vit-*: raw 0-255 input, DPT 518 keep-aspect ×14 bicubic, canonical f = 1000 px.</summary>
     public static DepthExport Metric3D { get; } = new("metric3d", "pixel_values", "predicted_depth", DepthInputRule.DptKeepAspect, 518, 14,
@@ -30,7 +30,15 @@ public sealed record DepthExport(
     public static DepthExport DepthAnythingV2Metric { get; } = new("depth-anything-v2-metric", "image", "depth", DepthInputRule.Square, 518, 14,
         ResampleFilter.Bicubic, ChannelNormalization.ImageNet, DepthUnits.Meters);
 
-    public static IReadOnlyList<DepthExport> All { get; } = [Metric3D, DepthAnythingV2Metric];
+    /// <summary>
+    /// onnx-community/DepthPro-ONNX: squash 1536² bilinear, /255, mean = std = 0.5; predicted_depth in meters and
+    /// focallength_px in network-input pixels (both unconfirmed until a first real run: the focal is checked to be
+    /// positive and finite, and f_orig = focal × W / 1536).
+    /// </summary>
+    public static DepthExport DepthPro { get; } = new("depthpro", "pixel_values", "predicted_depth", DepthInputRule.Square, 1536, 1,
+        ResampleFilter.Bilinear, new ChannelNormalization(1f / 255, [0.5f, 0.5f, 0.5f], [0.5f, 0.5f, 0.5f]), DepthUnits.Meters, FocalOutputName: "focallength_px");
+
+    public static IReadOnlyList<DepthExport> All { get; } = [Metric3D, DepthAnythingV2Metric, DepthPro];
 
     /// <summary>Network input (height, width) for an image.</summary>
     public (int Height, int Width) InputSize(int height, int width) => InputRule == DepthInputRule.Square

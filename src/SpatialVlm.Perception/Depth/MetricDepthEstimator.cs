@@ -16,7 +16,7 @@ public sealed record MetricDepthOptions
 }
 
 /// <summary>Where the focal length of an estimate came from.</summary>
-public enum FocalSource { Given, FieldOfViewDefault }
+public enum FocalSource { Given, Model, FieldOfViewDefault }
 
 /// <summary>One image to estimate, with its intrinsics when known (an RGB-D sensor, EXIF).</summary>
 public sealed record DepthRequest(RgbImage Image, CameraIntrinsics? Intrinsics = null);
@@ -31,6 +31,7 @@ public sealed record DepthEstimate(DepthMap Depth, CameraIntrinsics Intrinsics, 
 public sealed class MetricDepthEstimator : IDisposable
 {
     private readonly OnnxModel model;
+    private readonly string[] outputNames;
     public DepthExport Export { get; }
     public MetricDepthOptions Options { get; }
 
@@ -39,7 +40,8 @@ public sealed class MetricDepthEstimator : IDisposable
         Export = export;
         Options = options ?? new MetricDepthOptions();
         if (Options.MaxBatch < 1) throw new SpatialVlmException($"depth batch size must be at least 1, got {Options.MaxBatch}");
-        model = OnnxModel.Open(modelPath, Options.Session, [(export.InputName, typeof(float))], [(export.OutputName, typeof(float))]);
+        outputNames = export.FocalOutputName is { } focal ? [export.OutputName, focal] : [export.OutputName];
+        model = OnnxModel.Open(modelPath, Options.Session, [(export.InputName, typeof(float))], outputNames.Select(n => (n, typeof(float))).ToArray());
     }
 
     /// <summary>Opens a registered depth model from the store (one-line error naming `models pull` when it is missing).</summary>
@@ -69,11 +71,13 @@ public sealed class MetricDepthEstimator : IDisposable
             {
                 var (ih, iw) = group.Key;
                 var input = Preprocess(requests, chunk, ih, iw);
-                var output = model.Run([OnnxInput.Of(Export.InputName, input, chunk.Length, 3, ih, iw)], Export.OutputName)[0];
+                var outputs = model.Run([OnnxInput.Of(Export.InputName, input, chunk.Length, 3, ih, iw)], outputNames);
+                var output = outputs[0];
                 CheckShape(output, chunk.Length, ih, iw);
                 for (int b = 0; b < chunk.Length; b++) RejectAllZero(output.Data.AsSpan(b * ih * iw, ih * iw));
+                var focals = outputs.Length > 1 ? ModelFocals(outputs[1], chunk.Length) : null;
                 Parallel.For(0, chunk.Length, b =>
-                    results[chunk[b]] = Postprocess(requests[chunk[b]], output.Data.AsSpan(b * ih * iw, ih * iw), ih, iw));
+                    results[chunk[b]] = Postprocess(requests[chunk[b]], output.Data.AsSpan(b * ih * iw, ih * iw), ih, iw, focals?[b]));
             }
         return results;
     }
@@ -106,12 +110,26 @@ public sealed class MetricDepthEstimator : IDisposable
             throw new SpatialVlmException($"{model.Path}: the model returned an all-zero depth map (a broken export; pull a current release of the model)");
     }
 
-    private DepthEstimate Postprocess(DepthRequest request, ReadOnlySpan<float> raw, int ih, int iw)
+    /// <summary>One focal per image (network-input pixels), from a [B] or [B,1] output; must be positive and finite.</summary>
+    private float[] ModelFocals(OnnxOutput focal, int batch)
     {
-        var (k, source) = request.Intrinsics is { } given
-            ? (given, FocalSource.Given)
-            : (CameraIntrinsics.FromHorizontalFov(request.Image.Width, request.Image.Height, Options.DefaultHorizontalFovDegrees), FocalSource.FieldOfViewDefault);
-        return new DepthEstimate(DepthTensors.ToMeters(Export, raw, ih, iw, k), k, source);
+        if (focal.Data.Length != batch)
+            throw new SpatialVlmException($"{model.Path}: '{Export.FocalOutputName}' has shape [{string.Join(",", focal.Shape)}], expected [{batch}]");
+        foreach (var f in focal.Data)
+            if (!(f > 0 && float.IsFinite(f)))
+                throw new SpatialVlmException($"{model.Path}: '{Export.FocalOutputName}' is {f}, not a positive focal length in pixels");
+        return focal.Data;
+    }
+
+    private DepthEstimate Postprocess(DepthRequest request, ReadOnlySpan<float> raw, int ih, int iw, float? networkFocal)
+    {
+        int w = request.Image.Width, h = request.Image.Height;
+        // A model focal is in network-input pixels; the image is squashed, so its horizontal scale is W / iw.
+        double? modelFocal = networkFocal is { } nf ? nf * (double)w / iw : null;
+        var (k, source) = request.Intrinsics is { } given ? (given, FocalSource.Given)
+            : modelFocal is { } f ? (new CameraIntrinsics(w, h, f, f, (w - 1) / 2.0, (h - 1) / 2.0), FocalSource.Model)
+            : (CameraIntrinsics.FromHorizontalFov(w, h, Options.DefaultHorizontalFovDegrees), FocalSource.FieldOfViewDefault);
+        return new DepthEstimate(DepthTensors.ToMeters(Export, raw, ih, iw, k, modelFocal), k, source);
     }
 
     public void Dispose() => model.Dispose();

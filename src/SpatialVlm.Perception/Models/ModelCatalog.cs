@@ -19,7 +19,7 @@ public static class ModelCatalog
         new("depth-anything-v2-metric-outdoor-small", ModelRole.Depth, "depth-anything-v2-metric", ModelHost.GitHubRelease, "fabio-sim/Depth-Anything-ONNX", "v2.0.0",
             [new("depth_anything_v2_vits_outdoor_dynamic.onnx", 99 * MB)], "Apache-2.0", "depth in meters, max 80 m"),
         new("depthpro-q4", ModelRole.Depth, "depthpro", ModelHost.HuggingFace, "onnx-community/DepthPro-ONNX", "main",
-            [new("onnx/model_q4.onnx", 746 * MB)], "Apple ASCL", "not yet wired to a backend; focallength_px meaning unconfirmed"),
+            [new("onnx/model_q4.onnx", 746 * MB)], "Apple ASCL", "file name and focallength_px meaning unconfirmed until a first real run"),
         new("clip-vit-base-patch32-text", ModelRole.ClipText, "clip-text", ModelHost.HuggingFace, "Xenova/clip-vit-base-patch32", "main",
             [new("onnx/text_model.onnx"), new("vocab.json"), new("merges.txt")], "MIT", "input_ids int64 [B,L] -> text_embeds [B,512]"),
         new("clip-vit-base-patch32-vision", ModelRole.ClipVision, "clip-vision", ModelHost.HuggingFace, "Xenova/clip-vit-base-patch32", "main",
