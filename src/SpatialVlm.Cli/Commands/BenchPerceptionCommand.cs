@@ -9,8 +9,9 @@ namespace SpatialVlm.Cli.Commands;
 
 /// <summary>
 /// `bench perception`: CPU pre- and post-processing per image for each perception backend (no model needed): resize and
-/// normalise into the network tensor, and for depth the unit conversion and bilinear resize back. Medians over the
-/// runs on one thread, and images per second with every core busy. Prints one JSON object.
+/// normalise into the network tensor, and for depth the unit conversion and bilinear resize back. Per stage: the median
+/// wall time over the runs on one thread (pre_ms, post_ms), the process CPU time per run (pre_cpu_ms, post_cpu_ms:
+/// steadier than wall time on a shared machine), and images per second with every core busy. Prints one JSON object.
 /// </summary>
 public static class BenchPerceptionCommand
 {
@@ -49,21 +50,21 @@ public static class BenchPerceptionCommand
             var input = new float[3 * ih * iw];
             var raw = new float[ih * iw];
             for (int i = 0; i < raw.Length; i++) raw[i] = 1 + (i % iw) * 0.001f;
-            var pre = Median(runs, () => DepthTensors.Prepare(export, image, ih, iw, input));
-            var post = Median(runs, () => DepthTensors.ToMeters(export, raw, ih, iw, k));
+            var (pre, preCpu) = Time(runs, () => DepthTensors.Prepare(export, image, ih, iw, input));
+            var (post, postCpu) = Time(runs, () => DepthTensors.ToMeters(export, raw, ih, iw, k));
             var perSecond = Throughput(runs, () =>
             {
                 var local = new float[3 * ih * iw];
                 DepthTensors.Prepare(export, image, ih, iw, local);
                 DepthTensors.ToMeters(export, raw, ih, iw, k);
             });
-            backends.Add(new() { ["backend"] = export.Name, ["network_input"] = $"{iw}x{ih}", ["pre_ms"] = pre, ["post_ms"] = post, ["images_per_s_all_cores"] = perSecond });
+            backends.Add(new() { ["backend"] = export.Name, ["network_input"] = $"{iw}x{ih}", ["pre_ms"] = pre, ["pre_cpu_ms"] = preCpu, ["post_ms"] = post, ["post_cpu_ms"] = postCpu, ["images_per_s_all_cores"] = perSecond });
         }
         {
             var input = new float[3 * ClipImageEncoder.Size * ClipImageEncoder.Size];
-            var pre = Median(runs, () => ClipImageEncoder.Preprocess(image, input));
+            var (pre, preCpu) = Time(runs, () => ClipImageEncoder.Preprocess(image, input));
             var perSecond = Throughput(runs, () => ClipImageEncoder.Preprocess(image, new float[3 * ClipImageEncoder.Size * ClipImageEncoder.Size]));
-            backends.Add(new() { ["backend"] = "clip-vision", ["network_input"] = "224x224", ["pre_ms"] = pre, ["post_ms"] = 0.0, ["images_per_s_all_cores"] = perSecond });
+            backends.Add(new() { ["backend"] = "clip-vision", ["network_input"] = "224x224", ["pre_ms"] = pre, ["pre_cpu_ms"] = preCpu, ["post_ms"] = 0.0, ["post_cpu_ms"] = 0.0, ["images_per_s_all_cores"] = perSecond });
         }
         return new() { ["image"] = $"{w}x{h}", ["runs"] = runs, ["cores"] = Environment.ProcessorCount, ["backends"] = backends };
     }
@@ -83,14 +84,17 @@ public static class BenchPerceptionCommand
         return img;
     }
 
-    private static double Median(int runs, Action work)
+    /// <summary>Median wall milliseconds per run, and process CPU milliseconds per run.</summary>
+    private static (double WallMs, double CpuMs) Time(int runs, Action work)
     {
         work(); // warm-up: JIT and caches
         var t = new double[runs];
         var sw = new Stopwatch();
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         for (int i = 0; i < runs; i++) { sw.Restart(); work(); t[i] = sw.Elapsed.TotalMilliseconds; }
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds / runs;
         Array.Sort(t);
-        return Math.Round(runs % 2 == 1 ? t[runs / 2] : (t[runs / 2 - 1] + t[runs / 2]) / 2, 3);
+        return (Math.Round(runs % 2 == 1 ? t[runs / 2] : (t[runs / 2 - 1] + t[runs / 2]) / 2, 3), Math.Round(cpu, 3));
     }
 
     private static double Throughput(int runs, Action work)

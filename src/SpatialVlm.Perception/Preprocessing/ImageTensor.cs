@@ -13,43 +13,35 @@ public sealed record ChannelNormalization(float Rescale, float[] Mean, float[] S
 /// <summary>RGB images to float32 NCHW network inputs.</summary>
 public static class ImageTensor
 {
-    /// <summary>Interleaved 8-bit RGB to three float planes (R, G, B), values 0..255.</summary>
-    public static float[] ToPlanes(RgbImage image)
-    {
-        int n = image.Width * image.Height;
-        var planes = new float[3 * n];
-        var px = image.Pixels;
-        for (int i = 0, j = 0; i < n; i++, j += 3)
-        {
-            planes[i] = px[j];
-            planes[n + i] = px[j + 1];
-            planes[2 * n + i] = px[j + 2];
-        }
-        return planes;
-    }
-
     /// <summary>
-    /// Resizes the image to (oh, ow) with the filter (8-bit rounding as Pillow), crops the window (top, left, ch, cw)
-    /// and writes the normalised CHW values into dst (3·ch·cw floats).
+    /// Resizes the image to (oh, ow) with the filter (8-bit rounding after each pass, as Pillow), crops the window
+    /// (top, left, ch, cw) and writes the normalised CHW values into dst (3·ch·cw floats). Only the rows of the
+    /// window are resized vertically.
     /// </summary>
     public static void ResizeCropNormalize(RgbImage image, int oh, int ow, int top, int left, int ch, int cw,
         ResampleFilter filter, ChannelNormalization norm, Span<float> dst)
     {
         if (top < 0 || left < 0 || top + ch > oh || left + cw > ow) throw new ArgumentException("crop window is outside the resized image");
         if (dst.Length != 3 * ch * cw) throw new ArgumentException($"destination has {dst.Length} floats, expected {3 * ch * cw}");
-        var planes = ToPlanes(image);
-        int n = image.Width * image.Height;
-        var resized = new float[oh * ow];
+        int w = image.Width, h = image.Height;
+        var cx = Resampler.Compute(w, ow, filter);
+        var cy = Resampler.Compute(h, oh, filter);
+        var tmp = new float[h * ow];
+        var row = new float[ow];
+        var px = image.Pixels;
         for (int c = 0; c < 3; c++)
         {
-            Resampler.ResizePlane(planes.AsSpan(c * n, n), image.Width, image.Height, resized, ow, oh, filter, roundToBytes: true);
+            // Horizontal pass straight from the interleaved bytes of channel c.
+            for (int y = 0; y < h; y++)
+                Resampler.HorizontalRow<byte>(px.AsSpan(y * w * 3 + c, w * 3 - c), 3, cx, tmp.AsSpan(y * ow, ow), roundToBytes: true);
             float a = norm.Rescale / norm.Std[c], b = -norm.Mean[c] / norm.Std[c];
             var plane = dst.Slice(c * ch * cw, ch * cw);
             for (int y = 0; y < ch; y++)
             {
-                var srcRow = resized.AsSpan((top + y) * ow + left, cw);
-                var dstRow = plane.Slice(y * cw, cw);
-                for (int x = 0; x < cw; x++) dstRow[x] = srcRow[x] * a + b;
+                Resampler.VerticalRow(tmp, ow, cy, top + y, row, roundToBytes: true);
+                var outRow = plane.Slice(y * cw, cw);
+                System.Numerics.Tensors.TensorPrimitives.Multiply(row.AsSpan(left, cw), a, outRow);
+                System.Numerics.Tensors.TensorPrimitives.Add(outRow, b, outRow);
             }
         }
     }

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace SpatialVlm.Perception.Preprocessing;
 
@@ -6,10 +8,10 @@ namespace SpatialVlm.Perception.Preprocessing;
 public enum ResampleFilter { Bilinear, Bicubic }
 
 /// <summary>
-/// Separable resizing of float planes with Pillow's coefficients (the reference the Hugging Face image processors
-/// use): the kernel widens by the scale when shrinking (antialiasing), taps outside the image are dropped and the
-/// remaining weights renormalised. Bicubic uses a = -0.5. Upsampling with Bilinear equals align_corners=False
-/// bilinear interpolation with edge clamping.
+/// Separable resizing with Pillow's coefficients (the reference the Hugging Face image processors use): the kernel
+/// widens by the scale when shrinking (antialiasing), taps outside the image are dropped and the remaining weights
+/// renormalised; the horizontal pass runs first. Bicubic uses a = -0.5. Upsampling with Bilinear equals
+/// align_corners=False bilinear interpolation with edge clamping.
 /// </summary>
 public static class Resampler
 {
@@ -66,29 +68,37 @@ public static class Resampler
         var cx = Compute(w, ow, filter);
         var cy = Compute(h, oh, filter);
         var tmp = new float[h * ow];
-        // Horizontal pass: each row of the input to ow columns.
-        for (int y = 0; y < h; y++)
+        for (int y = 0; y < h; y++) HorizontalRow(src.Slice(y * w, w), 1, cx, tmp.AsSpan(y * ow, ow), roundToBytes);
+        for (int o = 0; o < oh; o++) VerticalRow(tmp, ow, cy, o, dst.Slice(o * ow, ow), roundToBytes);
+    }
+
+    /// <summary>One row of the horizontal pass; src holds `step`-strided samples (step 3 reads one channel of RGB).</summary>
+    internal static void HorizontalRow<T>(ReadOnlySpan<T> src, int step, Coefficients cx, Span<float> dst, bool roundToBytes) where T : unmanaged
+    {
+        ref T s0 = ref MemoryMarshal.GetReference(src);
+        ref float w0 = ref MemoryMarshal.GetArrayDataReference(cx.Weights);
+        int stride = cx.Stride;
+        for (int o = 0; o < dst.Length; o++)
         {
-            var row = src.Slice(y * w, w);
-            var outRow = tmp.AsSpan(y * ow, ow);
-            for (int o = 0; o < ow; o++)
-            {
-                int s = cx.Start[o], n = cx.Count[o], wo = o * cx.Stride;
-                float acc = 0;
-                for (int k = 0; k < n; k++) acc += cx.Weights[wo + k] * row[s + k];
-                outRow[o] = roundToBytes ? Math.Clamp(MathF.Round(acc), 0f, 255f) : acc;
-            }
+            int s = cx.Start[o], n = cx.Count[o];
+            ref float wo = ref Unsafe.Add(ref w0, o * stride);
+            float acc = 0;
+            for (int k = 0; k < n; k++) acc += Unsafe.Add(ref wo, k) * ToFloat(Unsafe.Add(ref s0, (s + k) * step));
+            dst[o] = roundToBytes ? Math.Clamp(MathF.Round(acc), 0f, 255f) : acc;
         }
-        // Vertical pass: weighted sums of whole rows, vectorised along the row.
-        for (int o = 0; o < oh; o++)
-        {
-            var outRow = dst.Slice(o * ow, ow);
-            outRow.Clear();
-            int s = cy.Start[o], n = cy.Count[o], wo = o * cy.Stride;
-            for (int k = 0; k < n; k++) AddScaled(outRow, tmp.AsSpan((s + k) * ow, ow), cy.Weights[wo + k]);
-            if (roundToBytes)
-                for (int x = 0; x < ow; x++) outRow[x] = Math.Clamp(MathF.Round(outRow[x]), 0f, 255f);
-        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float ToFloat<T>(T v) where T : unmanaged =>
+        typeof(T) == typeof(byte) ? Unsafe.As<T, byte>(ref v) : Unsafe.As<T, float>(ref v);
+
+    /// <summary>Output row o of the vertical pass over the horizontally resized plane tmp (rows of width ow).</summary>
+    internal static void VerticalRow(ReadOnlySpan<float> tmp, int ow, Coefficients cy, int o, Span<float> outRow, bool roundToBytes)
+    {
+        outRow.Clear();
+        int s = cy.Start[o], n = cy.Count[o], wo = o * cy.Stride;
+        for (int k = 0; k < n; k++) AddScaled(outRow, tmp.Slice((s + k) * ow, ow), cy.Weights[wo + k]);
+        if (roundToBytes) RoundToBytes(outRow);
     }
 
     private static void AddScaled(Span<float> acc, ReadOnlySpan<float> row, float weight)
@@ -101,5 +111,18 @@ public static class Resampler
                 (new Vector<float>(acc.Slice(i)) + wv * new Vector<float>(row.Slice(i))).CopyTo(acc.Slice(i));
         }
         for (; i < acc.Length; i++) acc[i] += weight * row[i];
+    }
+
+    private static void RoundToBytes(Span<float> row)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var lo = Vector<float>.Zero;
+            var hi = new Vector<float>(255f);
+            for (; i <= row.Length - Vector<float>.Count; i += Vector<float>.Count)
+                Vector.Min(Vector.Max(Vector.Round(new Vector<float>(row.Slice(i))), lo), hi).CopyTo(row.Slice(i));
+        }
+        for (; i < row.Length; i++) row[i] = Math.Clamp(MathF.Round(row[i]), 0f, 255f);
     }
 }
