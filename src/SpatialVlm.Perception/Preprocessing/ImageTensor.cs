@@ -26,19 +26,22 @@ public static class ImageTensor
         int w = image.Width, h = image.Height;
         var cx = Resampler.Compute(w, ow, filter);
         var cy = Resampler.Compute(h, oh, filter);
-        var tmp = new float[h * ow];
+        var tmp = new float[3 * h * ow];
         var row = new float[ow];
         var px = image.Pixels;
+        int plane0 = h * ow;
+        // Horizontal pass over the interleaved bytes, all three channels at once.
+        for (int y = 0; y < h; y++)
+            Resampler.HorizontalRowRgb(px.AsSpan(y * w * 3, w * 3), cx,
+                tmp.AsSpan(y * ow, ow), tmp.AsSpan(plane0 + y * ow, ow), tmp.AsSpan(2 * plane0 + y * ow, ow));
         for (int c = 0; c < 3; c++)
         {
-            // Horizontal pass straight from the interleaved bytes of channel c.
-            for (int y = 0; y < h; y++)
-                Resampler.HorizontalRow<byte>(px.AsSpan(y * w * 3 + c, w * 3 - c), 3, cx, tmp.AsSpan(y * ow, ow), roundToBytes: true);
             float a = norm.Rescale / norm.Std[c], b = -norm.Mean[c] / norm.Std[c];
+            var channel = tmp.AsSpan(c * plane0, plane0);
             var plane = dst.Slice(c * ch * cw, ch * cw);
             for (int y = 0; y < ch; y++)
             {
-                Resampler.VerticalRow(tmp, ow, cy, top + y, row, roundToBytes: true);
+                Resampler.VerticalRow(channel, ow, cy, top + y, row, roundToBytes: true);
                 var outRow = plane.Slice(y * cw, cw);
                 System.Numerics.Tensors.TensorPrimitives.Multiply(row.AsSpan(left, cw), a, outRow);
                 System.Numerics.Tensors.TensorPrimitives.Add(outRow, b, outRow);

@@ -88,6 +88,32 @@ public static class Resampler
         }
     }
 
+    /// <summary>One row of the horizontal pass over interleaved 8-bit RGB into three planes' rows, rounded to bytes.</summary>
+    internal static void HorizontalRowRgb(ReadOnlySpan<byte> rgb, Coefficients cx, Span<float> r, Span<float> g, Span<float> b)
+    {
+        if (r.Length != g.Length || r.Length != b.Length || r.Length > cx.Start.Length) throw new ArgumentException("plane rows differ in length");
+        ref byte s0 = ref MemoryMarshal.GetReference(rgb);
+        ref float w0 = ref MemoryMarshal.GetArrayDataReference(cx.Weights);
+        int stride = cx.Stride;
+        for (int o = 0; o < r.Length; o++)
+        {
+            int s = cx.Start[o], n = cx.Count[o];
+            ref float wo = ref Unsafe.Add(ref w0, o * stride);
+            ref byte p = ref Unsafe.Add(ref s0, s * 3);
+            float ar = 0, ag = 0, ab = 0;
+            for (int k = 0; k < n; k++)
+            {
+                float wk = Unsafe.Add(ref wo, k);
+                ar += wk * Unsafe.Add(ref p, 3 * k);
+                ag += wk * Unsafe.Add(ref p, 3 * k + 1);
+                ab += wk * Unsafe.Add(ref p, 3 * k + 2);
+            }
+            r[o] = Math.Clamp(MathF.Round(ar), 0f, 255f);
+            g[o] = Math.Clamp(MathF.Round(ag), 0f, 255f);
+            b[o] = Math.Clamp(MathF.Round(ab), 0f, 255f);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float ToFloat<T>(T v) where T : unmanaged =>
         typeof(T) == typeof(byte) ? Unsafe.As<T, byte>(ref v) : Unsafe.As<T, float>(ref v);
