@@ -111,9 +111,16 @@ public sealed class ClipTests : IDisposable
         var lenient = new ClipSceneFilter(text, vision, new SceneFilterOptions { KeepPrompts = ["red"], RejectPrompts = ["blue"], Threshold = 0.4 });
         Assert.Equal([true, true, false], lenient.Decide(images).Select(d => d.Keep));
 
-        var line = decisions[1].ToJsonLine("img-1");
-        Assert.StartsWith("{\"image\":\"img-1\",\"keep\":false,\"score\":0.4", line);
-        Assert.DoesNotContain('\n', line);
+        var log = Path.Combine(dir, "filter", "decisions.jsonl");
+        SceneFilterLog.Write(log, decisions.Select((d, i) => ($"img-{i}", d)));
+        var lines = File.ReadAllLines(log);
+        Assert.Equal(3, lines.Length);
+        using var doc = System.Text.Json.JsonDocument.Parse(lines[1]);
+        Assert.Equal("img-1", doc.RootElement.GetProperty("image").GetString());
+        Assert.False(doc.RootElement.GetProperty("keep").GetBoolean());
+        Assert.Equal(expected[1], doc.RootElement.GetProperty("score").GetDouble(), 5);
+        Assert.Equal("blue", doc.RootElement.GetProperty("prompts")[1].GetProperty("prompt").GetString());
+        Assert.Equal(1 - expected[1], doc.RootElement.GetProperty("prompts")[1].GetProperty("probability").GetDouble(), 5);
     }
 
     [Fact]

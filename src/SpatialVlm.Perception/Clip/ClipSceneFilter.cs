@@ -53,6 +53,13 @@ public sealed record SceneFilterDecision(bool Keep, double Score, IReadOnlyList<
     });
 }
 
+/// <summary>Per-image record of the scene filter's decisions: one JSON line per image, written atomically.</summary>
+public static class SceneFilterLog
+{
+    public static void Write(string path, IEnumerable<(string ImageId, SceneFilterDecision Decision)> decisions) =>
+        AtomicFile.WriteAllText(path, string.Concat(decisions.Select(d => d.Decision.ToJsonLine(d.ImageId) + "\n")));
+}
+
 /// <summary>
 /// The paper's CLIP scene filter: image embedding against every prompt's text embedding (cosine × LogitScale),
 /// softmax over the prompts, keep when the keep prompts' mass reaches the threshold. Prompt embeddings are computed once.
