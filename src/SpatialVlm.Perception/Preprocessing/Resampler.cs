@@ -68,22 +68,22 @@ public static class Resampler
         var cx = Compute(w, ow, filter);
         var cy = Compute(h, oh, filter);
         var tmp = new float[h * ow];
-        for (int y = 0; y < h; y++) HorizontalRow(src.Slice(y * w, w), 1, cx, tmp.AsSpan(y * ow, ow), roundToBytes);
+        for (int y = 0; y < h; y++) HorizontalRow(src.Slice(y * w, w), cx, tmp.AsSpan(y * ow, ow), roundToBytes);
         for (int o = 0; o < oh; o++) VerticalRow(tmp, ow, cy, o, dst.Slice(o * ow, ow), roundToBytes);
     }
 
-    /// <summary>One row of the horizontal pass; src holds `step`-strided samples (step 3 reads one channel of RGB).</summary>
-    internal static void HorizontalRow<T>(ReadOnlySpan<T> src, int step, Coefficients cx, Span<float> dst, bool roundToBytes) where T : unmanaged
+    /// <summary>One row of the horizontal pass over a float row.</summary>
+    internal static void HorizontalRow(ReadOnlySpan<float> src, Coefficients cx, Span<float> dst, bool roundToBytes)
     {
-        ref T s0 = ref MemoryMarshal.GetReference(src);
+        ref float s0 = ref MemoryMarshal.GetReference(src);
         ref float w0 = ref MemoryMarshal.GetArrayDataReference(cx.Weights);
         int stride = cx.Stride;
         for (int o = 0; o < dst.Length; o++)
         {
-            int s = cx.Start[o], n = cx.Count[o];
+            ref float p = ref Unsafe.Add(ref s0, cx.Start[o]);
             ref float wo = ref Unsafe.Add(ref w0, o * stride);
             float acc = 0;
-            for (int k = 0; k < n; k++) acc += Unsafe.Add(ref wo, k) * ToFloat(Unsafe.Add(ref s0, (s + k) * step));
+            for (int k = 0, n = cx.Count[o]; k < n; k++) acc += Unsafe.Add(ref wo, k) * Unsafe.Add(ref p, k);
             dst[o] = roundToBytes ? Math.Clamp(MathF.Round(acc), 0f, 255f) : acc;
         }
     }
@@ -113,10 +113,6 @@ public static class Resampler
             b[o] = Math.Clamp(MathF.Round(ab), 0f, 255f);
         }
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float ToFloat<T>(T v) where T : unmanaged =>
-        typeof(T) == typeof(byte) ? Unsafe.As<T, byte>(ref v) : Unsafe.As<T, float>(ref v);
 
     /// <summary>Output row o of the vertical pass over the horizontally resized plane tmp (rows of width ow).</summary>
     internal static void VerticalRow(ReadOnlySpan<float> tmp, int ow, Coefficients cy, int o, Span<float> outRow, bool roundToBytes)
