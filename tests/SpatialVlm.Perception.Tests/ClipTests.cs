@@ -146,6 +146,18 @@ public sealed class ClipTests : IDisposable
     }
 
     [Fact]
+    public void TextEncoderOpensFromTheStoreWithTheTokenizerBesideIt()
+    {
+        var store = new ModelStore(Path.Combine(dir, "home"), ModelCatalog.Default);
+        var folder = store.ModelFolder(store.Find("clip-vit-base-patch32-text"));
+        ClipTestModels.WriteTokenizer(folder);
+        ClipTestModels.TextModel(Path.Combine(folder, "onnx", "text_model.onnx"));
+        using var text = ClipTextEncoder.Open(store);
+        Assert.Equal([49406, 829, 631, 592, 1960, 286, 49407], text.Tokenizer.Encode("How are you doing?"));
+        Assert.Equal(1 / MathF.Sqrt(2), text.Embed(["red"])[0][0], 6);
+    }
+
+    [Fact]
     public void MissingClipModelNamesThePullCommand()
     {
         var store = new ModelStore(dir, ModelCatalog.Default);

@@ -16,6 +16,8 @@ internal sealed class LoopbackFileServer : IDisposable
     private readonly object gate = new();
     public List<(string Path, string? Range, int Status)> Requests { get; } = [];
     public string BaseUrl { get; }
+    /// <summary>When set, Range headers are ignored and every answer is 200 with the whole body (as some mirrors do).</summary>
+    public bool IgnoreRange { get; init; }
 
     public LoopbackFileServer(Dictionary<string, byte[]> files, Dictionary<string, int>? cutAfter = null)
     {
@@ -63,7 +65,7 @@ internal sealed class LoopbackFileServer : IDisposable
             return;
         }
         long from = 0;
-        if (range != null && range.StartsWith("bytes=") && range.EndsWith('-')) from = long.Parse(range[6..^1]);
+        if (!IgnoreRange && range != null && range.StartsWith("bytes=") && range.EndsWith('-')) from = long.Parse(range[6..^1]);
         if (from >= body.Length && from > 0)
         {
             Log(path, range, 416);

@@ -191,6 +191,22 @@ public sealed class MetricDepthEstimatorTests : IDisposable
     }
 
     [Fact]
+    public void OpenFromStoreDispatchesOnTheRegisteredExport()
+    {
+        var entry = new ModelEntry("m3d", ModelRole.Depth, "metric3d", ModelHost.HuggingFace, "org/m3d", "main", [new ModelFile("onnx/model.onnx")], "BSD-2-Clause");
+        var store = new ModelStore(Path.Combine(dir, "home"), [entry]);
+        var path = store.FilePath(entry, entry.Files[0]);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.Copy(Metric3dModel(), path);
+        using var est = MetricDepthEstimator.Open(store, "m3d");
+        Assert.Same(DepthExport.Metric3D, est.Export);
+        var wrongRole = new ModelStore(store.Home, [entry with { Name = "t", Role = ModelRole.ClipText }]);
+        Directory.CreateDirectory(Path.GetDirectoryName(wrongRole.FilePath(wrongRole.Entries[0], entry.Files[0]))!);
+        File.Copy(path, wrongRole.FilePath(wrongRole.Entries[0], entry.Files[0]));
+        Assert.Equal("model 't' is a ClipText model, not Depth", Assert.Throws<SpatialVlmException>(() => MetricDepthEstimator.Open(wrongRole, "t")).Message);
+    }
+
+    [Fact]
     public void OpenFromStoreNamesThePullCommandWhenMissing()
     {
         var store = new ModelStore(dir, ModelCatalog.Default);

@@ -62,6 +62,18 @@ public sealed class ModelDownloaderTests : IDisposable
     }
 
     [Fact]
+    public void ServerIgnoringRangeRestartsTheFileInsteadOfAppending()
+    {
+        var body = Payload(100_000, 6);
+        var store = new ModelStore(home, [Entry("m", new ModelFile("model.onnx", null, Sha(body)))]);
+        using var server = new LoopbackFileServer(new() { ["/org/repo/resolve/main/model.onnx"] = body },
+            new() { ["/org/repo/resolve/main/model.onnx"] = 30_000 }) { IgnoreRange = true };
+        Downloader(server.BaseUrl, attempts: 2).Pull(store, "m");
+        Assert.Equal(body, File.ReadAllBytes(store.FilePath(store.Find("m"), store.Find("m").Files[0])));
+        Assert.Equal([(200, (string?)null), (200, "bytes=30000-")], server.Requests.Select(r => (r.Status, r.Range)));
+    }
+
+    [Fact]
     public void ChecksumMismatchRemovesTheDownloadAndLeavesNoFinalFile()
     {
         var body = Payload(10_000, 3);
