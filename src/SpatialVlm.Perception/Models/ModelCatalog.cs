@@ -1,0 +1,34 @@
+namespace SpatialVlm.Perception.Models;
+
+/// <summary>
+/// The models SpatialVLM.NET knows, as data (MODELS.md). Sizes are approximate and sha256 digests are null until
+/// confirmed on a first real pull (`models pull` prints the digest it computed so it can be entered here).
+/// </summary>
+public static class ModelCatalog
+{
+    private const long MB = 1_000_000;
+
+    public static IReadOnlyList<ModelEntry> Default { get; } =
+    [
+        new("metric3d-vit-small", ModelRole.Depth, "metric3d", ModelHost.HuggingFace, "onnx-community/metric3d-vit-small", "main",
+            [new("onnx/model.onnx")], "BSD-2-Clause (upstream Metric3D)", "pixel_values raw 0-255 -> predicted_depth at canonical f = 1000 px"),
+        new("metric3d-vit-large", ModelRole.Depth, "metric3d", ModelHost.HuggingFace, "onnx-community/metric3d-vit-large", "main",
+            [new("onnx/model.onnx"), new("onnx/model.onnx_data")], "BSD-2-Clause (upstream Metric3D)", "weights in the external-data companion"),
+        new("depth-anything-v2-metric-indoor-small", ModelRole.Depth, "depth-anything-v2-metric", ModelHost.GitHubRelease, "fabio-sim/Depth-Anything-ONNX", "v2.0.0",
+            [new("depth_anything_v2_vits_indoor_dynamic.onnx", 99 * MB)], "Apache-2.0", "depth in meters, max 20 m"),
+        new("depth-anything-v2-metric-outdoor-small", ModelRole.Depth, "depth-anything-v2-metric", ModelHost.GitHubRelease, "fabio-sim/Depth-Anything-ONNX", "v2.0.0",
+            [new("depth_anything_v2_vits_outdoor_dynamic.onnx", 99 * MB)], "Apache-2.0", "depth in meters, max 80 m"),
+        new("depthpro-q4", ModelRole.Depth, "depthpro", ModelHost.HuggingFace, "onnx-community/DepthPro-ONNX", "main",
+            [new("onnx/model_q4.onnx", 746 * MB)], "Apple ASCL", "file name and focallength_px meaning unconfirmed until a first real run"),
+        new("clip-vit-base-patch32-text", ModelRole.ClipText, "clip-text", ModelHost.HuggingFace, "Xenova/clip-vit-base-patch32", "main",
+            [new("onnx/text_model.onnx"), new("vocab.json"), new("merges.txt")], "MIT", "input_ids int64 [B,L] -> text_embeds [B,512]"),
+        new("clip-vit-base-patch32-vision", ModelRole.ClipVision, "clip-vision", ModelHost.HuggingFace, "Xenova/clip-vit-base-patch32", "main",
+            [new("onnx/vision_model.onnx")], "MIT", "pixel_values [B,3,224,224] -> image_embeds [B,512]"),
+        new("owlv2-base-patch16-ensemble", ModelRole.Detector, "owlv2", ModelHost.HuggingFace, "Xenova/owlv2-base-patch16-ensemble", "main",
+            [new("onnx/model.onnx", 614 * MB), new("vocab.json"), new("merges.txt")], "Apache-2.0", "not yet wired to a backend"),
+        new("grounding-dino-tiny", ModelRole.Detector, "grounding-dino", ModelHost.HuggingFace, "onnx-community/grounding-dino-tiny-ONNX", "main",
+            [new("onnx/model.onnx"), new("vocab.txt")], "Apache-2.0", "not yet wired to a backend"),
+        new("slimsam-77-uniform", ModelRole.Segmenter, "slimsam", ModelHost.HuggingFace, "Xenova/slimsam-77-uniform", "main",
+            [new("onnx/vision_encoder.onnx", 23 * MB), new("onnx/prompt_encoder_mask_decoder.onnx", 17 * MB)], "Apache-2.0", "not yet wired to a backend; no real box prompt"),
+    ];
+}
