@@ -15,6 +15,7 @@ public static class CommandTree
         root.Subcommands.Add(SynthCommand.Create());
         root.Subcommands.Add(BenchmarkCommand.Create());
         root.Subcommands.Add(EvalCommand.Create((factory, _) => factory.Register("oracle", _ => new OracleAnswerer(new SynthesisOptions()))));
+        root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;
     }

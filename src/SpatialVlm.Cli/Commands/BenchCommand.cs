@@ -11,6 +11,7 @@ public static class BenchCommand
         cmd.Subcommands.Add(BenchGeometryCommand.Create());
         cmd.Subcommands.Add(BenchScenesCommand.Create());
         cmd.Subcommands.Add(BenchSynthCommand.Create());
+        cmd.Subcommands.Add(BenchPerceptionCommand.Create());
         return cmd;
     }
 }
