@@ -13,13 +13,7 @@ public sealed class BenchGeometryCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string SharedData(params string[] parts)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "SpatialVlm.slnx"))) dir = dir.Parent;
-        Assert.NotNull(dir);
-        return Path.Combine([dir!.FullName, "..", "shared", "data", .. parts]);
-    }
+    private static string SharedData(params string[] parts) => SpatialVlm.Tests.SharedFolder.Data(parts);
 
     private static (int Exit, string Out, string Err) Run(params string[] args)
     {

@@ -42,11 +42,5 @@ internal static class Synthetic
 
     public static PointCloud Transformed(PointCloud c, RigidTransform t) => CloudTransform.Apply(c, t);
 
-    public static string SharedData(params string[] parts)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "SpatialVlm.slnx"))) dir = dir.Parent;
-        Assert.NotNull(dir);
-        return Path.Combine([dir!.FullName, "..", "shared", "data", .. parts]);
-    }
+    public static string SharedData(params string[] parts) => SpatialVlm.Tests.SharedFolder.Data(parts);
 }

@@ -6,14 +6,7 @@ namespace SpatialVlm.Imaging.Tests;
 
 public class Png16Tests
 {
-    internal static string SharedData(params string[] parts)
-    {
-        // Tests run from bin/...; walk up to the repository root, whose sibling is shared/.
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "SpatialVlm.slnx"))) dir = dir.Parent;
-        Assert.NotNull(dir);
-        return Path.Combine([dir!.FullName, "..", "shared", "data", .. parts]);
-    }
+    internal static string SharedData(params string[] parts) => SpatialVlm.Tests.SharedFolder.Data(parts);
 
     [Fact]
     public void EncodeThenReadIsLossless() =>

@@ -6,14 +6,7 @@ namespace SpatialVlm.Questions.Tests;
 /// <summary>The 32 box pairs of shared/spec/vectors/ground_truth.jsonl, every type and every relation margin.</summary>
 public class ConformanceVectorTests
 {
-    internal static string SpecFile(params string[] parts)
-    {
-        // Tests run from bin/...; walk up to the repository root, whose sibling is shared/.
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "SpatialVlm.slnx"))) dir = dir.Parent;
-        Assert.NotNull(dir);
-        return Path.Combine([dir!.FullName, "..", "shared", "spec", .. parts]);
-    }
+    internal static string SpecFile(params string[] parts) => SpatialVlm.Tests.SharedFolder.Spec(parts);
 
     internal static SpatialObject ObjectOf(JsonNode o, string caption)
     {
