@@ -31,6 +31,8 @@ public sealed class OracleBenchmarkTests : IDisposable
         var lines = File.ReadAllLines(benchmarkPath).Select(l => JsonNode.Parse(l)!).ToList();
         Assert.All(lines, l => Assert.True(File.Exists(Path.Combine(root, (string)l["image"]!))));
         Assert.True(lines.Select(l => (string)l["type"]!).Distinct().Count() >= 40, "the benchmark should cover nearly every type");
+        var quantitativeShare = lines.Count(l => (string)l["kind"]! == "quantitative") / (double)lines.Count;
+        Assert.InRange(quantitativeShare, 0.4, 0.6);
 
         var file = BenchmarkReader.Read(benchmarkPath);
         Assert.Empty(file.Problems);

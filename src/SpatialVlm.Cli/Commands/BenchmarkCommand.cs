@@ -14,7 +14,8 @@ public static class BenchmarkCommand
         var perScene = new Option<int>("--per-scene") { Description = "questions per scene", DefaultValueFactory = _ => 10 };
         var max = new Option<int>("--max") { Description = "stop after this many questions (0 = all)", DefaultValueFactory = _ => 0 };
         var seed = new Option<long>("--seed") { Description = "question sampling seed", DefaultValueFactory = _ => 1 };
-        var build = new Command("build", "Build a benchmark .jsonl whose answers come from exact ground-truth boxes.") { from, output, perScene, max, seed };
+        var quantitative = new Option<double>("--quantitative-share") { Description = "share of quantitative questions", DefaultValueFactory = _ => 0.5 };
+        var build = new Command("build", "Build a benchmark .jsonl whose answers come from exact ground-truth boxes.") { from, output, perScene, max, seed, quantitative };
         build.SetAction(parse =>
         {
             var k = parse.GetValue(perScene);
@@ -22,6 +23,7 @@ public static class BenchmarkCommand
             var n = BenchmarkBuilder.Build(parse.GetValue(from)!, parse.GetValue(output)!, new BenchmarkBuildOptions
             {
                 QuestionsPerScene = k, MaxQuestions = Math.Max(0, parse.GetValue(max)), Seed = parse.GetValue(seed),
+                QuantitativeShare = parse.GetValue(quantitative),
             });
             parse.InvocationConfiguration.Output.WriteLine($"benchmark: {n} questions -> {parse.GetValue(output)}");
             return 0;

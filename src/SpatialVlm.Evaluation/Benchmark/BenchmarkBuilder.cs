@@ -13,6 +13,8 @@ public sealed record BenchmarkBuildOptions
     public int MaxQuestions { get; init; }
     /// <summary>Mixed into each scene's seed so a benchmark never repeats a training draw. Default 1.</summary>
     public long Seed { get; init; } = 1;
+    /// <summary>Share of quantitative questions; types within each half stay balanced. Default 0.5 (the paper's two halves).</summary>
+    public double QuantitativeShare { get; init; } = 0.5;
 }
 
 /// <summary>
@@ -27,7 +29,14 @@ public static class BenchmarkBuilder
         if (!Directory.Exists(fromDir)) throw new SpatialVlmException($"{fromDir}: no such folder");
         var sceneDirs = Directory.GetDirectories(fromDir).Where(d => File.Exists(Path.Combine(d, "scene.json"))).Order(StringComparer.Ordinal).ToList();
         if (sceneDirs.Count == 0) throw new SpatialVlmException($"{fromDir}: no scene folders (scene.json) found");
-        var engine = new QuestionEngine(new QuestionOptions { QaPerImage = options.QuestionsPerScene });
+        if (!(options.QuantitativeShare > 0 && options.QuantitativeShare < 1))
+            throw new SpatialVlmException($"quantitative share must lie strictly between 0 and 1, got {options.QuantitativeShare}");
+        // Two engines, one per half, so every scene contributes to both in the requested proportion.
+        var quantitativeCount = (int)Math.Round(options.QuestionsPerScene * options.QuantitativeShare);
+        var halves = new[] { (Quantitative: false, Count: options.QuestionsPerScene - quantitativeCount), (Quantitative: true, Count: quantitativeCount) }
+            .Where(h => h.Count > 0)
+            .Select(h => new QuestionEngine(new QuestionOptions { QaPerImage = h.Count, TypeWeights = HalfWeights(h.Quantitative) }))
+            .ToList();
         var outFolder = Path.GetDirectoryName(Path.GetFullPath(outFile))!;
         var lines = new List<string>();
         foreach (var dir in sceneDirs)
@@ -35,7 +44,8 @@ public static class BenchmarkBuilder
             var scene = SceneDescription.Load(Path.Combine(dir, "scene.json"));
             var objects = scene.Objects.Select(o => new SpatialObject(o.Id, o.Caption, o.Box)).ToList();
             var rng = new Random(HashCode32(scene.Id) ^ (int)options.Seed);
-            var set = engine.Generate(objects, canonicalized: true, rng);
+            var sets = halves.Select(e => e.Generate(objects, canonicalized: true, rng)).ToList();
+            var set = new QuestionSet([.. sets.SelectMany(x => x.Items)], [.. sets.SelectMany(x => x.Skipped)], sets[0].Names);
             var cameraFromWorld = scene.Camera.WorldFromCameraTransform.Inverse();
             var byId = objects.ToDictionary(o => o.Id);
             var image = Path.GetRelativePath(outFolder, Path.Combine(Path.GetFullPath(dir), scene.Image)).Replace('\\', '/');
@@ -72,6 +82,10 @@ public static class BenchmarkBuilder
         AtomicFile.WriteAllText(outFile, string.Join("\n", lines) + "\n");
         return lines.Count;
     }
+
+    /// <summary>Type weights that ask only the quantitative types, or only the qualitative ones.</summary>
+    private static Dictionary<string, double> HalfWeights(bool quantitative) =>
+        QuestionCatalog.All.ToDictionary(t => t.Id, t => (t.Kind == QuestionKind.Quantitative) == quantitative ? 1.0 : 0.0);
 
     /// <summary>The object's phrase without its article: "the red mug on the left" → "red mug on the left".</summary>
     private static string Caption(string name) => ReferringExpressions.Normalize(name);
