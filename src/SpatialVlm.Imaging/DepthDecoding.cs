@@ -48,6 +48,16 @@ public static class DepthDecoding
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };
 
+    /// <summary>The intrinsics.json spelling of a format (the inverse of <see cref="ParseFormat"/>).</summary>
+    public static string FormatName(DepthFormat format) => format switch
+    {
+        DepthFormat.Png16 => "png16",
+        DepthFormat.Tum => "tum",
+        DepthFormat.Sun => "sun",
+        DepthFormat.NyuRaw => "nyu_raw",
+        _ => throw new ArgumentOutOfRangeException(nameof(format)),
+    };
+
     /// <summary>SUN RGB-D stores millimeters with the 16 bits rotated left by 3; this rotates them back.</summary>
     public static ushort UnrotateSun(ushort d) => (ushort)((d >> 3) | (d << 13));
 

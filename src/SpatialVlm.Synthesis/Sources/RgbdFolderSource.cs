@@ -54,22 +54,23 @@ public sealed class RgbdFolderSource : IObservationSource
 
     public static bool Matches(string dir) => Directory.Exists(Path.Combine(dir, "color")) && Directory.Exists(Path.Combine(dir, "depth"));
 
-    public string Description => $"{Items.Count} RGB-D frames in {root} ({intrinsics.Format} depth{(annotations is null ? ", no annotations" : "")})";
+    public string Description => $"{Items.Count} RGB-D frames in {root} ({DepthDecoding.FormatName(intrinsics.Format)} depth{(annotations is null ? ", no annotations" : "")})";
     public IReadOnlyList<SourceItem> Items { get; }
 
     public Observation Load(SourceItem item)
     {
         var (colorPath, depthPath) = files[item.Id];
+        // Checked before decoding: without objects there is nothing to do with the pixels.
+        if (annotations is null)
+            throw new SpatialVlmException($"{item.Id}: no annotations.json, and unannotated frames need the detection models (perception issue) to propose objects");
+        var fileName = Path.GetFileName(colorPath);
+        if (!annotations.HasImage(fileName)) throw new SpatialVlmException($"{item.Id}: {fileName} is not among annotations.json's images");
         if (depthPath is null) throw new SpatialVlmException($"{item.Id}: no depth file with this stem in depth/");
         var image = ColorImageFile.DecodeFile(colorPath, options.Decode);
         var depth = DepthDecoding.DecodeFile(depthPath, intrinsics.Format, intrinsics.DepthScale);
         if (depth.Width != image.Width || depth.Height != image.Height)
             throw new SpatialVlmException($"{item.Id}: depth is {depth.Width}x{depth.Height} but the colour image is {image.Width}x{image.Height}");
         var k = intrinsics.For(image.Width, image.Height, item.Id);
-        if (annotations is null)
-            throw new SpatialVlmException($"{item.Id}: no annotations.json, and unannotated frames need the detection models (perception issue) to propose objects");
-        var fileName = Path.GetFileName(colorPath);
-        if (!annotations.HasImage(fileName)) throw new SpatialVlmException($"{item.Id}: {fileName} is not among annotations.json's images");
 
         var bare = new Observation { Id = item.Id, Image = image, Depth = depth, Intrinsics = k, Objects = [] };
         var synthesis = new SynthesisOptions { Canonicalization = options.Canonicalization, MaxDepth = options.MaxDepth };
