@@ -90,6 +90,9 @@ public class ColorImageFileTests
         AssertNear((64, 64, 64), Pixel(gray16, 0, 0), 1);
         AssertNear((255, 255, 255), Pixel(gray16, 1, 0), 0);
         AssertNear((128, 128, 128), Pixel(gray16, 1, 1), 1);
+        var gray8 = ColorImageFile.Decode(TestImages.Png(2, 1, 8, 0, [0, 10, 200]));
+        AssertNear((10, 10, 10), Pixel(gray8, 0, 0), 0);
+        AssertNear((200, 200, 200), Pixel(gray8, 1, 0), 0);
         var rgb16 = ColorImageFile.Decode(TestImages.Rgb16Png(3, 2, 0xFFFF, 0x8000, 0x0000));
         Assert.Equal((3, 2), (rgb16.Width, rgb16.Height));
         AssertNear((255, 128, 0), Pixel(rgb16, 2, 1), 1);
