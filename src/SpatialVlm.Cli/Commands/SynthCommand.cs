@@ -15,7 +15,7 @@ public static class SynthCommand
         var outDir = new Option<string>("--out") { Description = "output folder (dataset.jsonl, images/, README.md card; a rerun resumes)", Required = true };
         var scenes = new Option<int?>("--scenes") { Description = "render N procedural scenes in-process as the input" };
         var seed = new Option<long>("--seed") { Description = "first scene seed, and the seed mixed into question sampling", DefaultValueFactory = _ => 0 };
-        var input = new Option<string?>("--input") { Description = "input folder: scene folders (scene.json each)" };
+        var input = new Option<string?>("--input") { Description = "input folder: scene folders (scene.json each), or an RGB-D folder (color/, depth/, intrinsics.json, optional annotations.json)" };
         var format = new Option<string>("--format") { Description = "output formats: any of jsonl,parquet,llava", DefaultValueFactory = _ => "jsonl,parquet,llava" };
         var qaPerImage = new Option<int>("--qa-per-image") { Description = "questions per image", DefaultValueFactory = _ => 30 };
         var size = new Option<string>("--size") { Description = "procedural scene size WxH", DefaultValueFactory = _ => "640x480" };
@@ -59,6 +59,7 @@ public static class SynthCommand
     {
         if (!Directory.Exists(dir)) throw new SpatialVlmException($"{dir}: no such folder");
         if (SceneFolderSource.Matches(dir)) return new SceneFolderSource(dir);
-        throw new SpatialVlmException($"{dir}: no scene folders (scene.json) found; other input kinds arrive with the real-inputs issue");
+        if (RgbdFolderSource.Matches(dir)) return new RgbdFolderSource(dir);
+        throw new SpatialVlmException($"{dir}: neither scene folders (scene.json) nor an RGB-D folder (color/, depth/, intrinsics.json) found");
     }
 }

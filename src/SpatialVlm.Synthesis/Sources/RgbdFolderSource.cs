@@ -1,0 +1,125 @@
+using SpatialVlm.Core;
+using SpatialVlm.Imaging;
+using SpatialVlm.Synthesis.Stages;
+
+namespace SpatialVlm.Synthesis.Sources;
+
+/// <summary>Knobs of <see cref="RgbdFolderSource"/>.</summary>
+public sealed record RgbdSourceOptions
+{
+    /// <summary>Support-plane search used to separate boxed objects from the floor or table (same defaults as the pipeline's).</summary>
+    public CanonicalizationOptions Canonicalization { get; init; } = new();
+    /// <summary>How a box-only annotation becomes a mask.</summary>
+    public BoxSegmentationOptions BoxSegmentation { get; init; } = new();
+    /// <summary>
+    /// Colour decoding. EXIF orientation is not applied by default: depth frames carry none, so the colour pixels must
+    /// stay on the sensor's grid to register with the depth and the annotations.
+    /// </summary>
+    public ColorDecodeOptions Decode { get; init; } = new() { ApplyExifOrientation = false };
+    /// <summary>Depths beyond this are ignored when finding the support plane (meters). Default 20.</summary>
+    public float MaxDepth { get; init; } = 20f;
+}
+
+/// <summary>
+/// An RGB-D folder (INTERFACES.md "Input folders"): color/ and depth/ with matching file stems, intrinsics.json, and
+/// optionally annotations.json in COCO format. Annotated objects are used as given: segmentations (polygons, RLE)
+/// as masks, box-only objects separated from support and background by <see cref="BoxSegmentation"/>. Frames without
+/// annotations fail with a one-line reason (objects then come from detection models), and so does any unreadable file;
+/// the run counts them and goes on.
+/// </summary>
+public sealed class RgbdFolderSource : IObservationSource
+{
+    private static readonly string[] ColorExtensions = [".jpg", ".jpeg", ".png", ".webp", ".bmp", ".ppm", ".pnm", ".gif"];
+    private static readonly string[] DepthExtensions = [".png", ".pgm"];
+
+    private readonly string root;
+    private readonly RgbdSourceOptions options;
+    private readonly RgbdIntrinsics intrinsics;
+    private readonly CocoAnnotations? annotations;
+    private readonly Dictionary<string, (string Color, string? Depth)> files;
+
+    public RgbdFolderSource(string root, RgbdSourceOptions? options = null)
+    {
+        if (!Matches(root)) throw new SpatialVlmException($"{root}: not an RGB-D folder (needs color/ and depth/)");
+        this.root = root;
+        this.options = options ?? new RgbdSourceOptions();
+        intrinsics = RgbdIntrinsics.Load(Path.Combine(root, "intrinsics.json"));
+        var annotationPath = Path.Combine(root, "annotations.json");
+        annotations = File.Exists(annotationPath) ? CocoAnnotations.Load(annotationPath) : null;
+        var depthByStem = StemIndex(Path.Combine(root, "depth"), DepthExtensions, "depth");
+        var colorByStem = StemIndex(Path.Combine(root, "color"), ColorExtensions, "color");
+        files = colorByStem.ToDictionary(kv => kv.Key, kv => (kv.Value, depthByStem.GetValueOrDefault(kv.Key)), StringComparer.Ordinal);
+        Items = files.Keys.Order(StringComparer.Ordinal).Select(stem => new SourceItem(stem, SceneFolderSource.StableSeed(stem))).ToList();
+    }
+
+    public static bool Matches(string dir) => Directory.Exists(Path.Combine(dir, "color")) && Directory.Exists(Path.Combine(dir, "depth"));
+
+    public string Description => $"{Items.Count} RGB-D frames in {root} ({DepthDecoding.FormatName(intrinsics.Format)} depth{(annotations is null ? ", no annotations" : "")})";
+    public IReadOnlyList<SourceItem> Items { get; }
+
+    public Observation Load(SourceItem item)
+    {
+        var (colorPath, depthPath) = files[item.Id];
+        // Checked before decoding: without objects there is nothing to do with the pixels.
+        if (annotations is null)
+            throw new SpatialVlmException($"{item.Id}: no annotations.json, and unannotated frames need the detection models (perception issue) to propose objects");
+        var fileName = Path.GetFileName(colorPath);
+        if (!annotations.HasImage(fileName)) throw new SpatialVlmException($"{item.Id}: {fileName} is not among annotations.json's images");
+        if (depthPath is null) throw new SpatialVlmException($"{item.Id}: no depth file with this stem in depth/");
+        var image = ColorImageFile.DecodeFile(colorPath, options.Decode);
+        var depth = DepthDecoding.DecodeFile(depthPath, intrinsics.Format, intrinsics.DepthScale);
+        if (depth.Width != image.Width || depth.Height != image.Height)
+            throw new SpatialVlmException($"{item.Id}: depth is {depth.Width}x{depth.Height} but the colour image is {image.Width}x{image.Height}");
+        var k = intrinsics.For(image.Width, image.Height, item.Id);
+
+        var bare = new Observation { Id = item.Id, Image = image, Depth = depth, Intrinsics = k, Objects = [] };
+        var synthesis = new SynthesisOptions { Canonicalization = options.Canonicalization, MaxDepth = options.MaxDepth };
+        var frame = new Canonicalizer(synthesis).Estimate(bare, (int)(item.Seed & int.MaxValue));
+        var objects = annotations.For(fileName).Select(a => new ObjectMask(a.Id, a.Category, a.Category,
+            MaskOf(a, depth, k, frame, $"{item.Id}/{a.Id}"))).ToList();
+        return bare with { Objects = objects, SupportPixels = frame.Canonicalized ? SupportPixels(depth, k, frame) : null };
+    }
+
+    private int[] MaskOf(CocoObject a, DepthMap depth, CameraIntrinsics k, FrameEstimate frame, string source) => a.Segmentation switch
+    {
+        CocoRle rle => CocoMasks.FromRle(rle, depth.Width, depth.Height, source),
+        CocoPolygons p => CocoMasks.FromPolygons(p.Polygons, depth.Width, depth.Height),
+        _ => BoxSegmentation.Segment(depth, k, a.Box!.Value, frame.Canonicalized ? frame.WorldFromCamera : null, options.BoxSegmentation),
+    };
+
+    /// <summary>Pixels on the support plane (within the RANSAC distance), so occlusion tests do not count the floor as an occluder.</summary>
+    private int[] SupportPixels(DepthMap depth, CameraIntrinsics k, FrameEstimate frame)
+    {
+        var t = frame.WorldFromCamera;
+        var limit = options.Canonicalization.PlaneDistance;
+        var result = new List<int>();
+        for (int y = 0; y < depth.Height; y++)
+            for (int x = 0; x < depth.Width; x++)
+            {
+                var d = depth[x, y];
+                if (DepthMap.IsValid(d) && d <= options.MaxDepth && Math.Abs(t.Apply(k.BackProject(x, y, d)).Z) <= limit) result.Add(y * depth.Width + x);
+            }
+        return [.. result];
+    }
+
+    public (byte[] Bytes, string Extension) ImageFile(SourceItem item, Observation loaded)
+    {
+        var path = files[item.Id].Color;
+        var ext = Path.GetExtension(path).ToLowerInvariant();
+        // Netpbm is not a format dataset viewers read; store those as PNG.
+        return ext is ".ppm" or ".pnm" ? (ColorImageCodec.EncodePng(loaded.Image), ".png") : (File.ReadAllBytes(path), ext);
+    }
+
+    private static Dictionary<string, string> StemIndex(string dir, string[] extensions, string what)
+    {
+        var index = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var path in Directory.EnumerateFiles(dir).Order(StringComparer.Ordinal))
+        {
+            if (!extensions.Contains(Path.GetExtension(path).ToLowerInvariant())) continue;
+            var stem = Path.GetFileNameWithoutExtension(path);
+            if (!index.TryAdd(stem, path))
+                throw new SpatialVlmException($"{dir}: two {what} files share the stem '{stem}' ({Path.GetFileName(index[stem])}, {Path.GetFileName(path)})");
+        }
+        return index;
+    }
+}
