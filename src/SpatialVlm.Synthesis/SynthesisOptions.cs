@@ -21,8 +21,8 @@ public sealed record SynthesisOptions
     public QuestionOptions Questions { get; init; } = new() { Margins = new MarginPolicy(SizeShare: 0.2) };
     /// <summary>Objects with fewer lifted points than this are dropped from questions (reason recorded). Default 40.</summary>
     public int MinObjectPoints { get; init; } = 40;
-    /// <summary>Masks larger than this are lifted at a pixel stride so denoising cost stays bounded. Default 2500.</summary>
-    public int MaxPointsPerObject { get; init; } = 2500;
+    /// <summary>Masks larger than this are lifted at a pixel stride so denoising cost stays bounded. Default 4000.</summary>
+    public int MaxPointsPerObject { get; init; } = 4000;
     /// <summary>Depths beyond this are ignored when lifting (meters). Default 20.</summary>
     public float MaxDepth { get; init; } = 20f;
 }
