@@ -70,8 +70,9 @@ public sealed record SceneOptions
     public static (int Width, int Height) ParseSize(string text)
     {
         var parts = text.ToLowerInvariant().Split('x');
-        if (parts.Length != 2 || !int.TryParse(parts[0], out var w) || !int.TryParse(parts[1], out var h) || w <= 0 || h <= 0)
-            throw new Core.SpatialVlmException($"size '{text}' must look like 640x480");
+        // Bounded so a typo cannot ask for a multi-gigabyte frame buffer.
+        if (parts.Length != 2 || !int.TryParse(parts[0], out var w) || !int.TryParse(parts[1], out var h) || w < 16 || h < 16 || w > 8192 || h > 8192)
+            throw new Core.SpatialVlmException($"size '{text}' must be WxH with each side in 16..8192, e.g. 640x480");
         return (w, h);
     }
 }

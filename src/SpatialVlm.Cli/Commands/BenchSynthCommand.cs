@@ -24,7 +24,7 @@ public static class BenchSynthCommand
         {
             var n = parse.GetValue(count);
             if (n <= 0) throw new SpatialVlmException($"--count must be positive, got {n}");
-            var (w, h) = SizeOption.Parse(parse.GetValue(size)!);
+            var (w, h) = SceneOptions.ParseSize(parse.GetValue(size)!);
             var generator = new SceneGenerator(new SceneOptions { Width = w, Height = h });
             var s0 = parse.GetValue(seed);
             var observations = Enumerable.Range(0, n).AsParallel().AsOrdered().Select(i => generator.Generate(s0 + i).ToObservation()).ToArray();

@@ -30,7 +30,7 @@ public static class SynthCommand
             if (n is <= 0) throw new SpatialVlmException("--scenes must be positive");
             var perImage = parse.GetValue(qaPerImage);
             if (perImage <= 0) throw new SpatialVlmException("--qa-per-image must be positive");
-            var (w, h) = SizeOption.Parse(parse.GetValue(size)!);
+            var (w, h) = SceneOptions.ParseSize(parse.GetValue(size)!);
             var s = parse.GetValue(seed);
 
             IObservationSource source = n is int count
