@@ -1,51 +1,54 @@
 using Spectre.Console;
 using Spectre.Console.Rendering;
-using SpatialVlm.Synthesis;
 
 namespace SpatialVlm.Cli;
 
-/// <summary>A Spectre.Console progress bar with a rate on a terminal; plain log lines otherwise.</summary>
+/// <summary>
+/// Progress for long commands: a Spectre.Console bar with a rate on a terminal; otherwise plain log lines
+/// ("  done/total unit (rate/s, detail)") at most every 2 s and at the end.
+/// </summary>
 public static class ProgressDisplay
 {
-    public static T Run<T>(TextWriter output, string title, int total, string unit, Func<IProgress<RunProgress>, T> work)
+    /// <param name="work">runs the job, calling report(done, detail) as items finish, from any thread</param>
+    public static T Run<T>(TextWriter output, string title, int total, string unit, Func<Action<int, string>, T> work)
     {
-        var interactive = !Console.IsOutputRedirected && output == Console.Out && AnsiConsole.Profile.Capabilities.Interactive;
+        var interactive = !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out) && AnsiConsole.Profile.Capabilities.Interactive;
         if (!interactive)
         {
             output.WriteLine($"{title}: {total} {unit}");
             var started = System.Diagnostics.Stopwatch.StartNew();
             long lastLog = 0;
             var gate = new object();
-            return work(new SyncProgress(p =>
+            return work((done, detail) =>
             {
                 lock (gate)
                 {
                     var now = started.ElapsedMilliseconds;
-                    if (p.Done != p.Total && now - lastLog < 2000) return;
+                    if (done != total && now - lastLog < 2000) return;
                     lastLog = now;
-                    output.WriteLine($"  {p.Done}/{p.Total} {unit} ({p.Done / Math.Max(1e-3, now / 1000.0):0.0}/s, {p.Failed} failed, {p.Resumed} resumed)");
+                    output.WriteLine($"  {done}/{total} {unit} ({done / Math.Max(1e-3, now / 1000.0):0.0}/s, {detail})");
                 }
-            }));
+            });
         }
         T result = default!;
         AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedlessRateColumn(unit), new RemainingTimeColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RateColumn(unit), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
                 var task = ctx.AddTask(title, maxValue: total);
-                result = work(new SyncProgress(p => task.Value = p.Done));
+                result = work((done, _) => task.Value = done);
             });
         return result;
     }
 
     /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool and arrive late).</summary>
-    private sealed class SyncProgress(Action<RunProgress> report) : IProgress<RunProgress>
+    public sealed class Callback<T>(Action<T> report) : IProgress<T>
     {
-        public void Report(RunProgress value) => report(value);
+        public void Report(T value) => report(value);
     }
 
     /// <summary>Items per second since the task started.</summary>
-    private sealed class TransferSpeedlessRateColumn(string unit) : ProgressColumn
+    private sealed class RateColumn(string unit) : ProgressColumn
     {
         public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
             new Text($"{(task.Speed ?? 0):0.0} {unit}/s");

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using SpatialVlm.Core;
 using SpatialVlm.Scenes;
-using Spectre.Console;
 
 namespace SpatialVlm.Cli.Commands;
 
@@ -48,35 +47,7 @@ public static class ScenesCommand
         return cmd;
     }
 
-    private static SceneDescription[] RunWithProgress(SceneBatch run, long s0, int n, TextWriter output)
-    {
-        var title = $"scenes {SceneGenerator.SceneId(s0)}..{SceneGenerator.SceneId(s0 + n - 1)}";
-        var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
-        if (interactive)
-        {
-            SceneDescription[] result = [];
-            AnsiConsole.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-                .Start(ctx =>
-                {
-                    var task = ctx.AddTask(title, maxValue: n);
-                    result = run.Run(s0, n, p => task.Value = p.Done);
-                });
-            return result;
-        }
-        output.WriteLine($"{title}: {n} scenes");
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        long lastLog = 0;
-        var gate = new object();
-        return run.Run(s0, n, p =>
-        {
-            lock (gate)
-            {
-                var now = clock.ElapsedMilliseconds;
-                if (p.Done != p.Total && now - lastLog < 2000) return;
-                lastLog = now;
-                output.WriteLine($"  {p.Done}/{p.Total} scenes ({p.Done / Math.Max(1e-3, now / 1000.0):0.0}/s, {p.Resumed} resumed)");
-            }
-        });
-    }
+    private static SceneDescription[] RunWithProgress(SceneBatch run, long s0, int n, TextWriter output) =>
+        ProgressDisplay.Run(output, $"scenes {SceneGenerator.SceneId(s0)}..{SceneGenerator.SceneId(s0 + n - 1)}", n, "scenes",
+            report => run.Run(s0, n, p => report(p.Done, $"{p.Resumed} resumed")));
 }

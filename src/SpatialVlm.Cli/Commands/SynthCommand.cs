@@ -47,7 +47,7 @@ public static class SynthCommand
             });
             var output = parse.InvocationConfiguration.Output;
             var summary = ProgressDisplay.Run(output, $"synth: {source.Description}", source.Items.Count, "images",
-                progress => run.Execute(source, progress));
+                report => run.Execute(source, new ProgressDisplay.Callback<RunProgress>(p => report(p.Done, $"{p.Failed} failed, {p.Resumed} resumed"))));
             output.WriteLine($"synth: {summary.Images - summary.Failed} images, {summary.Qa} QA pairs, {summary.Failed} failed, {summary.Resumed} resumed, " +
                              $"{summary.Statistics.QaByType.Count} question types, {summary.Images / Math.Max(1e-9, summary.Elapsed.TotalSeconds):0.0} images/s -> {parse.GetValue(outDir)}");
             return 0;
