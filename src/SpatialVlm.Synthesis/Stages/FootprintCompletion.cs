@@ -19,22 +19,15 @@ public static class FootprintCompletion
     public static PointCloud Complete(PointCloud world, Point3 camera)
     {
         int n = world.Count;
-        if (n < 8) return world;
-        double mx = 0, my = 0;
-        for (int i = 0; i < n; i++) { mx += world.X[i]; my += world.Y[i]; }
-        mx /= n; my /= n;
-        double vx = mx - camera.X, vy = my - camera.Y, len = Math.Sqrt(vx * vx + vy * vy);
-        if (len < 1e-6) return world; // straight below the camera: the footprint is seen from above
-        vx /= len; vy /= len;
+        if (n < 8 || LineOfSight.Of(world, camera) is not { } sight) return world; // straight below: seen from above
 
         // Coordinates across (u) and along (t) the horizontal line of sight.
         var u = new double[n];
         var t = new double[n];
         for (int i = 0; i < n; i++)
         {
-            double dx = world.X[i] - mx, dy = world.Y[i] - my;
-            u[i] = -dx * vy + dy * vx;
-            t[i] = dx * vx + dy * vy;
+            u[i] = sight.Across(world.X[i], world.Y[i]);
+            t[i] = sight.Along(world.X[i], world.Y[i]);
         }
         var order = Enumerable.Range(0, n).ToArray();
         Array.Sort(u.ToArray(), order);
@@ -53,8 +46,7 @@ public static class FootprintCompletion
         }
         double centreT = (SilhouetteDepth(true) + SilhouetteDepth(false)) / 2;
         double centreU = (u[order[0]] + u[order[n - 1]]) / 2;
-        // Back to world coordinates.
-        double cx = mx + centreT * vx - centreU * vy, cy = my + centreT * vy + centreU * vx;
+        var (cx, cy) = sight.ToWorld(centreT, centreU);
 
         var x = new float[2 * n]; var y = new float[2 * n]; var z = new float[2 * n];
         for (int i = 0; i < n; i++)

@@ -42,17 +42,11 @@ public sealed class ObjectMeasurer(SynthesisOptions options)
     public static bool IsShallow(PointCloud world, Point3 camera, double ratio)
     {
         if (world.Count < 3) return true;
-        double cx = 0, cy = 0;
-        for (int i = 0; i < world.Count; i++) { cx += world.X[i]; cy += world.Y[i]; }
-        cx /= world.Count; cy /= world.Count;
-        double vx = cx - camera.X, vy = cy - camera.Y, n = Math.Sqrt(vx * vx + vy * vy);
-        if (n < 1e-6) return false; // straight below the camera: seen from above, the footprint is visible
-        vx /= n; vy /= n;
+        if (LineOfSight.Of(world, camera) is not { } sight) return false; // straight below the camera: the footprint is seen from above
         double alongMin = double.MaxValue, alongMax = double.MinValue, acrossMin = double.MaxValue, acrossMax = double.MinValue;
         for (int i = 0; i < world.Count; i++)
         {
-            double dx = world.X[i] - cx, dy = world.Y[i] - cy;
-            double along = dx * vx + dy * vy, across = -dx * vy + dy * vx;
+            double along = sight.Along(world.X[i], world.Y[i]), across = sight.Across(world.X[i], world.Y[i]);
             alongMin = Math.Min(alongMin, along); alongMax = Math.Max(alongMax, along);
             acrossMin = Math.Min(acrossMin, across); acrossMax = Math.Max(acrossMax, across);
         }
