@@ -31,7 +31,7 @@ public static class Embeddings
 /// graph declares it) -> text_embeds [B,D]. Texts of a batch are padded with the pad id (EOS) to the longest.
 /// Returns unit-length embeddings.
 /// </summary>
-public sealed class ClipTextEncoder : IDisposable
+public sealed class ClipTextEncoder : IDisposable, SpatialVlm.Perception.Photo.ITextEmbedder
 {
     private readonly OnnxModel model;
     public ClipTokenizer Tokenizer { get; }

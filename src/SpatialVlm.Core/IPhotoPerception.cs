@@ -1,0 +1,17 @@
+namespace SpatialVlm.Core;
+
+/// <summary>
+/// Turns a plain photo into an <see cref="Observation"/> (metric depth, intrinsics, object masks with captions).
+/// Implemented by the perception models; the data engine's photo sources call it. A photo the chain rejects
+/// (scene filter, no usable objects) throws <see cref="SpatialVlmException"/> with a one-line reason, which the
+/// run records in its manifest.
+/// </summary>
+public interface IPhotoPerception
+{
+    /// <summary>What the chain runs (model names), for the dataset card.</summary>
+    string Description { get; }
+    /// <param name="id">The image's id in the run.</param>
+    /// <param name="image">Decoded, EXIF-oriented pixels.</param>
+    /// <param name="intrinsics">Known intrinsics (e.g. from the source), or null to use the depth model's or a field-of-view default.</param>
+    Observation Perceive(string id, RgbImage image, CameraIntrinsics? intrinsics = null);
+}
