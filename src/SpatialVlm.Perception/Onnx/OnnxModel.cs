@@ -73,6 +73,12 @@ public sealed class OnnxModel : IDisposable
 
     public bool HasInput(string name) => session.InputMetadata.ContainsKey(name);
 
+    /// <summary>Names of the inputs the graph declares.</summary>
+    public IReadOnlyCollection<string> InputNames => session.InputMetadata.Keys.ToArray();
+
+    /// <summary>Declared dimensions of an input (-1 where symbolic/dynamic).</summary>
+    public int[] InputDimensions(string name) => session.InputMetadata[name].Dimensions.ToArray();
+
     /// <summary>Runs the model and returns the requested float outputs in the order asked.</summary>
     public OnnxOutput[] Run(IReadOnlyList<OnnxInput> inputs, params string[] outputNames)
     {
