@@ -105,12 +105,12 @@ public sealed class WordPieceTokenizer
         return words;
     }
 
+    /// <summary>NFD without combining marks, through <see cref="AccentFolding"/> (no ICU needed).</summary>
     private static string StripAccents(string s)
     {
-        var d = s.Normalize(NormalizationForm.FormD);
-        var sb = new StringBuilder(d.Length);
-        foreach (var c in d)
-            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark) sb.Append(c);
+        var sb = new StringBuilder(s.Length);
+        foreach (var c in s)
+            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark) AccentFolding.AppendStripped(c, sb);
         return sb.ToString();
     }
 
