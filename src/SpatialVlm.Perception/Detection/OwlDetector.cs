@@ -100,12 +100,8 @@ public sealed class OwlDetector : IObjectDetector
             DetectorSignature.OutputShape(model, "pred_boxes", boxes, chunk.Length, patches, 4);
             for (int b = 0; b < chunk.Length; b++)
             {
-                var image = images[chunk[b]];
-                var (sx, sy) = Export.BoxScale(image.Width, image.Height);
-                var candidates = DetectorPostprocessing.OwlCandidates(
-                    logits.Data.AsSpan(b * patches * q, patches * q), boxes.Data.AsSpan(b * patches * 4, patches * 4), patches, queries,
-                    Options.ScoreThreshold, sx, sy, image.Width, image.Height);
-                results[chunk[b]] = ClassAwareNms.Apply(candidates, Options.NmsIouThreshold, Options.MaxDetections);
+                results[chunk[b]] = DetectorCpuStages.OwlImage(Export, images[chunk[b]], queries,
+                    logits.Data.AsSpan(b * patches * q, patches * q), boxes.Data.AsSpan(b * patches * 4, patches * 4), patches, Options);
             }
         }
         return results;
