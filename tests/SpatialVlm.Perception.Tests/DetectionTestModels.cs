@@ -18,15 +18,7 @@ internal static class DetectionTestModels
     /// </summary>
     public static string Owl(string path, int size, int patches, int keys, IEnumerable<TinyPrediction> predictions, float imageGain = 0)
     {
-        var w = new float[patches * keys];
-        Array.Fill(w, Off);
-        var boxes = new float[patches * 4];
-        for (int p = 0; p < patches; p++) { boxes[4 * p] = 0.5f; boxes[4 * p + 1] = 0.5f; boxes[4 * p + 2] = 0.1f; boxes[4 * p + 3] = 0.1f; }
-        foreach (var t in predictions)
-        {
-            w[t.Row * keys + t.Key] = t.Logit;
-            (boxes[4 * t.Row], boxes[4 * t.Row + 1], boxes[4 * t.Row + 2], boxes[4 * t.Row + 3]) = (t.Cx, t.Cy, t.W, t.H);
-        }
+        var (w, boxes) = Tables(patches, keys, predictions, t => t.Row * keys + t.Key);
         return new TinyOnnx()
             .Input("pixel_values", TinyOnnx.Float, "batch_size", 3, size, size)
             .Input("input_ids", TinyOnnx.Int64, "num_queries", 16)
@@ -56,6 +48,30 @@ internal static class DetectionTestModels
             .Save(path);
     }
 
+    /// <summary>A rows × keys logit table (Off, then the predictions at index(t)) and rows boxes ((0.5,0.5,0.1,0.1), then the predictions').</summary>
+    private static (float[] Logits, float[] Boxes) Tables(int rows, int keys, IEnumerable<TinyPrediction> predictions, Func<TinyPrediction, int> index)
+    {
+        var logits = new float[rows * keys];
+        Array.Fill(logits, Off);
+        var boxes = new float[rows * 4];
+        for (int r = 0; r < rows; r++) (boxes[4 * r], boxes[4 * r + 1], boxes[4 * r + 2], boxes[4 * r + 3]) = (0.5f, 0.5f, 0.1f, 0.1f);
+        foreach (var t in predictions)
+        {
+            logits[index(t)] = t.Logit;
+            (boxes[4 * t.Row], boxes[4 * t.Row + 1], boxes[4 * t.Row + 2], boxes[4 * t.Row + 3]) = (t.Cx, t.Cy, t.W, t.H);
+        }
+        return (logits, boxes);
+    }
+
+    public static float Sigmoid(float x) => 1 / (1 + MathF.Exp(-x));
+
+    public static void AssertDetection(SpatialVlm.Perception.Photo.Detection d, float x0, float y0, float x1, float y1, float score, int query, string label)
+    {
+        Assert.Equal((query, label), (d.QueryIndex, d.Label));
+        Assert.Equal(score, d.Score, 5);
+        Assert.Equal(x0, d.Box.X0, 3); Assert.Equal(y0, d.Box.Y0, 3); Assert.Equal(x1, d.Box.X1, 3); Assert.Equal(y1, d.Box.Y1, 3);
+    }
+
     public const int Queries = 900, Slots = 256;
 
     /// <summary>
@@ -68,15 +84,7 @@ internal static class DetectionTestModels
     /// </summary>
     public static string GroundingDino(string path, int vocabSize, IEnumerable<TinyPrediction> predictions)
     {
-        var e = new float[vocabSize * Queries];
-        Array.Fill(e, Off);
-        var boxes = new float[Queries * 4];
-        for (int n = 0; n < Queries; n++) { boxes[4 * n] = 0.5f; boxes[4 * n + 1] = 0.5f; boxes[4 * n + 2] = 0.1f; boxes[4 * n + 3] = 0.1f; }
-        foreach (var t in predictions)
-        {
-            e[t.Key * Queries + t.Row] = t.Logit;
-            (boxes[4 * t.Row], boxes[4 * t.Row + 1], boxes[4 * t.Row + 2], boxes[4 * t.Row + 3]) = (t.Cx, t.Cy, t.W, t.H);
-        }
+        var (e, boxes) = Tables(Queries, vocabSize, predictions, t => t.Key * Queries + t.Row);
         return new TinyOnnx()
             .Input("pixel_values", TinyOnnx.Float, "batch_size", 3, "height", "width")
             .Input("pixel_mask", TinyOnnx.Int64, "batch_size", "height", "width")

@@ -24,15 +24,6 @@ public sealed class GroundingDinoDetectorTests : IDisposable
     private GroundingDinoDetector Detector(IEnumerable<TinyPrediction> p, GroundingDinoOptions? o = null) =>
         new(GroundingDino(Path.Combine(dir, $"dino-{Guid.NewGuid():N}.onnx"), vocab.Length, p), tokenizer, o);
 
-    private static float Sigmoid(float x) => 1 / (1 + MathF.Exp(-x));
-
-    private static void AssertDetection(Detection d, float x0, float y0, float x1, float y1, float score, int query, string label)
-    {
-        Assert.Equal((query, label), (d.QueryIndex, d.Label));
-        Assert.Equal(score, d.Score, 5);
-        Assert.Equal(x0, d.Box.X0, 3); Assert.Equal(y0, d.Box.Y0, 3); Assert.Equal(x1, d.Box.X1, 3); Assert.Equal(y1, d.Box.Y1, 3);
-    }
-
     private TinyPrediction[] Rows() =>
     [
         new(0, Id("bear"), 2f, 0.5f, 0.5f, 0.5f, 0.5f),       // second piece of "teddy bear"

@@ -24,15 +24,6 @@ public sealed class OwlDetectorTests : IDisposable
     private OwlDetector Vit(IEnumerable<TinyPrediction> p, DetectorOptions? o = null, float imageGain = 0) =>
         new(Owl(Path.Combine(dir, $"vit-{Guid.NewGuid():N}.onnx"), 768, 576, Keys, p, imageGain), Tokenizer, OwlExport.OwlVit, o);
 
-    private static float Sigmoid(float x) => 1 / (1 + MathF.Exp(-x));
-
-    private static void AssertDetection(Detection d, float x0, float y0, float x1, float y1, float score, int query, string label)
-    {
-        Assert.Equal((query, label), (d.QueryIndex, d.Label));
-        Assert.Equal(score, d.Score, 5);
-        Assert.Equal(x0, d.Box.X0, 3); Assert.Equal(y0, d.Box.Y0, 3); Assert.Equal(x1, d.Box.X1, 3); Assert.Equal(y1, d.Box.Y1, 3);
-    }
-
     // Rows 0..2 shared by the OWLv2 and OWL-ViT scaling tests.
     private static readonly TinyPrediction[] ScalingRows =
     [

@@ -64,7 +64,7 @@ public sealed class GroundingDinoDetector : IObjectDetector
     /// <summary>Detections per image, in order.</summary>
     public IReadOnlyList<IReadOnlyList<Detection>> Detect(IReadOnlyList<RgbImage> images, IReadOnlyList<string> queries)
     {
-        OwlDetector.CheckQueries(queries);
+        TextQueries.Check(queries);
         var prompts = GroundingDinoPrompt.Build(Tokenizer, queries, TextSlots);
         var candidates = images.Select(_ => new List<Detection>()).ToArray();
         var groups = Enumerable.Range(0, images.Count).GroupBy(i => InputSize(images[i].Height, images[i].Width));

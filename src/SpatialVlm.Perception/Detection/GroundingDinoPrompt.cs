@@ -17,7 +17,7 @@ public sealed record GroundingDinoPrompt(long[] InputIds, IReadOnlyList<TokenSpa
     /// </summary>
     public static IReadOnlyList<GroundingDinoPrompt> Build(WordPieceTokenizer tokenizer, IReadOnlyList<string> phrases, int maxTokens = 256)
     {
-        if (phrases.Count == 0) throw new SpatialVlmException("no text queries: give at least one phrase to detect");
+        TextQueries.Check(phrases);
         int dot = tokenizer.IdOf(".");
         var prompts = new List<GroundingDinoPrompt>();
         var ids = new List<long> { tokenizer.Cls };

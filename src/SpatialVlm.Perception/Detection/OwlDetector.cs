@@ -58,7 +58,7 @@ public sealed class OwlDetector : IObjectDetector
     /// <summary>input_ids and attention_mask [Q,16]: BOS, tokens, EOS (truncated to 16 keeping EOS), then pad id 0 with mask 0.</summary>
     public static (long[] Ids, long[] Mask) EncodeQueries(ClipTokenizer tokenizer, IReadOnlyList<string> queries)
     {
-        CheckQueries(queries);
+        TextQueries.Check(queries);
         const int L = OwlExport.QueryTokens;
         var ids = new long[queries.Count * L];
         var mask = new long[queries.Count * L];
@@ -68,13 +68,6 @@ public sealed class OwlDetector : IObjectDetector
             for (int i = 0; i < t.Length; i++) { ids[q * L + i] = t[i]; mask[q * L + i] = 1; }
         }
         return (ids, mask);
-    }
-
-    internal static void CheckQueries(IReadOnlyList<string> queries)
-    {
-        if (queries.Count == 0) throw new SpatialVlmException("no text queries: give at least one phrase to detect");
-        for (int q = 0; q < queries.Count; q++)
-            if (string.IsNullOrWhiteSpace(queries[q])) throw new SpatialVlmException($"query {q} is blank");
     }
 
     public IReadOnlyList<Detection> Detect(RgbImage image, IReadOnlyList<string> queries) => Detect([image], queries)[0];
