@@ -73,6 +73,13 @@ public sealed class OnnxModel : IDisposable
 
     public bool HasInput(string name) => session.InputMetadata.ContainsKey(name);
 
+    public bool HasOutput(string name) => session.OutputMetadata.ContainsKey(name);
+
+    /// <summary>The declared dimensions of an input (-1 where the export leaves a dimension dynamic).</summary>
+    public int[] InputDimensions(string name) =>
+        session.InputMetadata.TryGetValue(name, out var meta) ? meta.Dimensions.ToArray()
+        : throw new SpatialVlmException($"{Path}: the model has no input '{name}'");
+
     /// <summary>Runs the model and returns the requested float outputs in the order asked.</summary>
     public OnnxOutput[] Run(IReadOnlyList<OnnxInput> inputs, params string[] outputNames)
     {
