@@ -74,35 +74,18 @@ public sealed class SegmentationFrameTests
         return g;
     }
 
-    [Fact]
-    public void LowResRowsMapBackThroughThePaddedFrameToOriginalRows()
+    [Theory]
+    // Landscape 640×480: resized 1024×768, padding below. Cells 20..59 = frame rows [80, 240) = original rows [50, 150).
+    [InlineData(480, 640, true, 20, 60, 50, 149)]
+    // Portrait 480×640 (W×H): resized 768×1024, padding right. Cells 40..119 = frame columns [160, 480) = original [100, 300).
+    [InlineData(640, 480, false, 40, 120, 100, 299)]
+    // 2048×1536, larger than the frame (scale 0.5): cells 64..127 = frame columns [256, 512) = original [512, 1024).
+    [InlineData(1536, 2048, false, 64, 128, 512, 1023)]
+    public void LowResBandMapsBackThroughThePaddedFrameToTheOriginalPixels(int h, int w, bool rows, int from, int to, int first, int last)
     {
-        // Landscape 640×480: resized 1024×768, padding below. Cells 20..59 = frame rows [80, 240) = original rows [50, 150).
-        var frame = SegmentationFrame.LongestSide(480, 640);
-        var pixels = MaskUpsampling.Pixels(Band(rows: true, 20, 60), 256, frame);
-        Assert.Equal(100 * 640, pixels.Length);
-        Assert.Equal(50 * 640, pixels.Min());
-        Assert.Equal(150 * 640 - 1, pixels.Max());
-    }
-
-    [Fact]
-    public void LowResColumnsMapBackThroughThePaddedFrameToOriginalColumns()
-    {
-        // Portrait 480×640 (W×H): resized 768×1024, padding right. Cells 40..119 = frame columns [160, 480) = original [100, 300).
-        var frame = SegmentationFrame.LongestSide(640, 480);
-        var pixels = MaskUpsampling.Pixels(Band(rows: false, 40, 120), 256, frame);
-        Assert.Equal(200 * 640, pixels.Length);
-        Assert.All(pixels, p => Assert.InRange(p % 480, 100, 299));
-    }
-
-    [Fact]
-    public void LowResMaskOfAnImageLargerThanTheFrameIsUpsampled()
-    {
-        // 2048×1536: frame scale 0.5; cells 64..127 = frame columns [256, 512) = original [512, 1024).
-        var frame = SegmentationFrame.LongestSide(1536, 2048);
-        var pixels = MaskUpsampling.Pixels(Band(rows: false, 64, 128), 256, frame);
-        Assert.Equal(512 * 1536, pixels.Length);
-        Assert.All(pixels, p => Assert.InRange(p % 2048, 512, 1023));
+        var pixels = MaskUpsampling.Pixels(Band(rows, from, to), 256, SegmentationFrame.LongestSide(h, w));
+        Assert.Equal((last - first + 1) * (rows ? w : h), pixels.Length);
+        Assert.All(pixels, p => Assert.InRange(rows ? p / w : p % w, first, last));
     }
 
     /// <summary>Reference: bilinear (align_corners = False, clamped) resize of a 1-D signal, as F.interpolate.</summary>
