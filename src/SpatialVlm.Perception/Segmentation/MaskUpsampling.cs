@@ -36,12 +36,16 @@ public static class MaskUpsampling
                 dst[x] = a * src[i] + b * src[Math.Min(i + 1, s - 1)] + c * src[Math.Min(i + 2, s - 1)];
             }
         }
+        // Interpolation is a convex combination, so an output row whose source rows never exceed the threshold is empty.
+        var rowMax = new float[s];
+        for (int r = 0; r < s; r++) rowMax[r] = TensorPrimitives.Max(rows.AsSpan(r * w, w));
         // Vertical pass, one output row at a time, thresholded on the fly.
         var pixels = new List<int>();
         var row = new float[w];
         for (int y = 0; y < h; y++)
         {
             int i = ty.Start[y];
+            if (Math.Max(rowMax[i], Math.Max(rowMax[Math.Min(i + 1, s - 1)], rowMax[Math.Min(i + 2, s - 1)])) <= threshold) continue;
             TensorPrimitives.Multiply(rows.AsSpan(i * w, w), ty.Weights[3 * y], row);
             for (int k = 1; k < 3; k++)
             {
