@@ -32,7 +32,13 @@ public static class ModelCatalog
             [new("onnx/model.onnx"), new("vocab.json"), new("merges.txt")], "Apache-2.0", "squash 768² -> logits [B,576,Q], boxes x (W,H)"),
         new("grounding-dino-tiny", ModelRole.Detector, "grounding-dino", ModelHost.HuggingFace, "onnx-community/grounding-dino-tiny-ONNX", "main",
             [new("onnx/model.onnx"), new("vocab.txt")], "Apache-2.0", "shortest edge 800 -> logits [B,900,256] over tokens; BERT uncased vocab.txt"),
-        new("slimsam-77-uniform", ModelRole.Segmenter, "slimsam", ModelHost.HuggingFace, "Xenova/slimsam-77-uniform", "main",
-            [new("onnx/vision_encoder.onnx", 23 * MB), new("onnx/prompt_encoder_mask_decoder.onnx", 17 * MB)], "Apache-2.0", "not yet wired to a backend; no real box prompt"),
+        // Segmenters: files are (encoder, decoder). slimsam-77-uniform is not listed: its decoders take no box prompt.
+        new("mobilesam", ModelRole.Segmenter, "sam", ModelHost.HuggingFace, "Acly/MobileSAM", "main",
+            [new("mobile_sam_image_encoder.onnx", 28 * MB), new("sam_mask_decoder_multi.onnx", 16 * MB)],
+            "Apache-2.0 (MobileSAM and SAM upstream; the Hugging Face repo is tagged MIT)",
+            "SAM ONNX decoder format; encoder input_image layout (HWC raw or NCHW normalised) read from its rank, unconfirmed until a first real run"),
+        new("sam2.1-hiera-tiny", ModelRole.Segmenter, "sam2-transformersjs", ModelHost.HuggingFace, "onnx-community/sam2.1-hiera-tiny-ONNX", "main",
+            [new("onnx/vision_encoder.onnx"), new("onnx/prompt_encoder_mask_decoder.onnx")], "Apache-2.0",
+            "transformers.js format; squash-to-1024 preprocessing per Sam2ImageProcessorFast, unconfirmed for this repo's config"),
     ];
 }

@@ -76,8 +76,12 @@ public sealed class OnnxModel : IDisposable
     /// <summary>Names of the inputs the graph declares.</summary>
     public IReadOnlyCollection<string> InputNames => session.InputMetadata.Keys.ToArray();
 
-    /// <summary>Declared dimensions of an input (-1 where symbolic/dynamic).</summary>
-    public int[] InputDimensions(string name) => session.InputMetadata[name].Dimensions.ToArray();
+    public bool HasOutput(string name) => session.OutputMetadata.ContainsKey(name);
+
+    /// <summary>The declared dimensions of an input (-1 where the export leaves a dimension dynamic).</summary>
+    public int[] InputDimensions(string name) =>
+        session.InputMetadata.TryGetValue(name, out var meta) ? meta.Dimensions.ToArray()
+        : throw new SpatialVlmException($"{Path}: the model has no input '{name}'");
 
     /// <summary>Runs the model and returns the requested float outputs in the order asked.</summary>
     public OnnxOutput[] Run(IReadOnlyList<OnnxInput> inputs, params string[] outputNames)
