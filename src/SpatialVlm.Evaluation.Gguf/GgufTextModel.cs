@@ -12,6 +12,9 @@ namespace SpatialVlm.Evaluation.Gguf;
 /// <summary>What one generation took: prompt tokens evaluated, tokens generated, and the time of each phase.</summary>
 public sealed record GenerationStats(int PromptTokens, int GeneratedTokens, TimeSpan PromptTime, TimeSpan GenerationTime)
 {
+    /// <summary>Of <see cref="PromptTokens"/>, how many the projector made from the image (0 for text-only prompts).</summary>
+    public int ImageTokens { get; init; }
+
     public double TokensPerSecond => GenerationTime > TimeSpan.Zero ? GeneratedTokens / GenerationTime.TotalSeconds : 0;
 }
 
