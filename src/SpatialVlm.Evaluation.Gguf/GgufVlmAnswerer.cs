@@ -98,7 +98,7 @@ public sealed class GgufVlmAnswerer : ISpatialAnswerer, IDisposable
     public Generation Answer(string question, string imagePath, CancellationToken ct = default)
     {
         var watch = Stopwatch.StartNew();
-        var image = ColorImageCodec.DecodeFile(imagePath);
+        var image = ColorImageFile.DecodeFile(imagePath);
         var prompt = Prompt(question);
         text.Reset();
         using var embed = SafeMtmdEmbed.FromRgbBytes((uint)image.Width, (uint)image.Height, image.Pixels)
