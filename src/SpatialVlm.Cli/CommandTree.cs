@@ -14,9 +14,13 @@ public static class CommandTree
         root.Subcommands.Add(ScenesCommand.Create());
         root.Subcommands.Add(SynthCommand.Create());
         root.Subcommands.Add(BenchmarkCommand.Create());
-        root.Subcommands.Add(EvalCommand.Create((factory, _) => factory.Register("oracle", _ => new OracleAnswerer(new SynthesisOptions()))));
+        root.Subcommands.Add(EvalCommand.Create(RegisterOracle));
+        root.Subcommands.Add(AskCommand.Create(RegisterOracle));
         root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
+
+    private static void RegisterOracle(AnswererFactory factory, OpenAiChatOptions _) =>
+        factory.Register("oracle", _ => new OracleAnswerer(new SynthesisOptions()));
 }

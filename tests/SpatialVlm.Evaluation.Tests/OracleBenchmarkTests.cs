@@ -25,7 +25,7 @@ public sealed class OracleBenchmarkTests : IDisposable
         for (long seed = 5000; seed < 5060; seed++)
             SceneFolder.Write(Path.Combine(scenes, SceneGenerator.SceneId(seed)), generator.Generate(seed));
         var benchmarkPath = Path.Combine(root, "bench.jsonl");
-        var count = BenchmarkBuilder.Build(scenes, benchmarkPath, new BenchmarkBuildOptions { MaxQuestions = 500 });
+        var count = BenchmarkBuilder.Build(scenes, benchmarkPath, new BenchmarkBuildOptions { MaxQuestions = 500 }).Questions;
         Assert.Equal(500, count);
 
         var lines = File.ReadAllLines(benchmarkPath).Select(l => JsonNode.Parse(l)!).ToList();

@@ -11,18 +11,16 @@ public static class EvalCommand
     public static Command Create(Action<AnswererFactory, OpenAiChatOptions>? register = null)
     {
         var benchmark = new Option<string>("--benchmark") { Description = "benchmark .jsonl (INTERFACES.md), one question per line" };
-        var model = new Option<string>("--model") { Description = "model SPEC: oracle, checkpoint:PATH, openai:BASE_URL#MODEL (key from OPENAI_API_KEY), gguf:MODEL.gguf+MMPROJ.gguf" };
+        var model = new Option<string>("--model") { Description = ModelFlags.SpecHelp };
         var outDir = new Option<string>("--out") { Description = "output folder: metrics.json, predictions.jsonl, report.md and plots (with --compare: also compare.md)" };
         var concurrency = new Option<int>("--concurrency") { Description = "questions in flight at once", DefaultValueFactory = _ => 4 };
-        var timeout = new Option<double>("--timeout") { Description = "seconds per request before it is retried", DefaultValueFactory = _ => 120 };
-        var retries = new Option<int>("--retries") { Description = "retries per question on 429, 5xx and timeouts (doubling backoff from 1 s)", DefaultValueFactory = _ => 4 };
         var limit = new Option<int?>("--limit") { Description = "answer only the first N questions" };
-        var system = new Option<string?>("--system") { Description = "system message sent before each question (openai models; default none: the question alone)" };
-        var maxTokens = new Option<int>("--max-tokens") { Description = "max_tokens of each request (openai models)", DefaultValueFactory = _ => 256 };
+        var flags = new ModelFlags();
         var noCache = new Option<bool>("--no-cache") { Description = "ask the model again even for answers cached in OUT/answer-cache.jsonl" };
         var compare = new Option<string[]>("--compare") { Description = "run folders to show side by side (prints a markdown table)", AllowMultipleArgumentsPerToken = true };
         var cmd = new Command("eval", "Answer every benchmark question with a model and score it with the paper's metrics, or compare runs.")
-            { benchmark, model, outDir, concurrency, timeout, retries, limit, system, maxTokens, noCache, compare };
+            { benchmark, model, outDir, concurrency, limit, noCache, compare };
+        foreach (var option in flags.All) cmd.Options.Add(option);
         cmd.SetAction(parse =>
         {
             var stdout = parse.InvocationConfiguration.Output;
@@ -39,23 +37,8 @@ public static class EvalCommand
             var benchmarkPath = parse.GetValue(benchmark) ?? throw new SpatialVlmException("--benchmark is required (or --compare DIR...)");
             var specText = parse.GetValue(model) ?? throw new SpatialVlmException("--model is required");
             if (output == null) throw new SpatialVlmException("--out is required");
-            var seconds = parse.GetValue(timeout);
-            if (!(seconds > 0) || !double.IsFinite(seconds)) throw new SpatialVlmException($"--timeout must be a positive number of seconds, not {seconds}");
-            if (parse.GetValue(retries) < 0) throw new SpatialVlmException("--retries must be 0 or more");
-            if (parse.GetValue(maxTokens) < 1) throw new SpatialVlmException("--max-tokens must be at least 1");
-
             var spec = ModelSpec.Parse(specText);
-            var openAi = new OpenAiChatOptions
-            {
-                RequestTimeout = TimeSpan.FromSeconds(seconds),
-                MaxRetries = parse.GetValue(retries),
-                ApiKey = Environment.GetEnvironmentVariable("OPENAI_API_KEY"),
-                SystemPrompt = parse.GetValue(system),
-                MaxTokens = parse.GetValue(maxTokens),
-            };
-            var factory = new AnswererFactory(openAi);
-            register?.Invoke(factory, openAi);
-            var answerer = factory.Create(spec);
+            var answerer = flags.Factory(parse, register).Create(spec);
             EvalResult run;
             EvalOptions options;
             try
@@ -68,7 +51,7 @@ public static class EvalCommand
                     Concurrency = parse.GetValue(concurrency),
                     Limit = parse.GetValue(limit),
                     CachePath = parse.GetValue(noCache) ? null : Path.Combine(output, "answer-cache.jsonl"),
-                    CacheScope = $"system={openAi.SystemPrompt}\nmax_tokens={openAi.MaxTokens}",
+                    CacheScope = flags.CacheScope(parse, spec),
                 };
                 var total = Math.Min(file.Items.Count, options.Limit ?? int.MaxValue);
                 run = EvalProgress.RunAsync(total, stderr, EvalProgress.IsInteractive, onAnswered =>

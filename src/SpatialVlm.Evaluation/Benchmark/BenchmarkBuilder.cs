@@ -1,13 +1,15 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using SpatialVlm.Core;
 using SpatialVlm.Questions;
+using SpatialVlm.Synthesis;
 
 namespace SpatialVlm.Evaluation;
 
-/// <summary>Options for building a held-out benchmark from scenes with exact ground truth.</summary>
+/// <summary>Options for building a held-out benchmark.</summary>
 public sealed record BenchmarkBuildOptions
 {
-    /// <summary>Questions drawn per scene (balanced over types as in the data engine). Default 10.</summary>
+    /// <summary>Questions drawn per scene or frame (balanced over types as in the data engine). Default 10.</summary>
     public int QuestionsPerScene { get; init; } = 10;
     /// <summary>Stop after this many questions in all (0 = no limit). Default 0.</summary>
     public int MaxQuestions { get; init; }
@@ -15,72 +17,121 @@ public sealed record BenchmarkBuildOptions
     public long Seed { get; init; } = 1;
     /// <summary>Share of quantitative questions; types within each half stay balanced. Default 0.5 (the paper's two halves).</summary>
     public double QuantitativeShare { get; init; } = 0.5;
+    /// <summary>Training dataset.jsonl files: a scene or frame whose id is a record id there is left out. Default none.</summary>
+    public IReadOnlyList<string> ExcludeDatasets { get; init; } = [];
+    /// <summary>How annotated RGB-D frames are measured (the data engine's defaults).</summary>
+    public SynthesisOptions Synthesis { get; init; } = new();
 }
 
+/// <summary>What a build wrote: question counts by kind and type, the source, and the frames left out.</summary>
+public sealed record BenchmarkSummary(int Questions, int Qualitative, int Quantitative, int Images, IReadOnlyDictionary<string, int> ByType,
+    BenchmarkSource Source, string CardPath);
+
 /// <summary>
-/// Builds benchmark .jsonl (INTERFACES.md) from a folder of scene folders: questions come from the exact
-/// ground-truth boxes, so every expected answer is exact. Image paths are written relative to the
-/// benchmark file's folder.
+/// Builds benchmark .jsonl (INTERFACES.md) from scene folders (exact answers from ground-truth boxes) or annotated
+/// RGB-D frames (answers measured from sensor depth inside human annotations), and a card beside it
+/// (<c>NAME.card.md</c>) stating the source, the truth, the composition and the held-out rule. Image paths are
+/// written relative to the benchmark file's folder; each line records the pair's depth from the camera.
 /// </summary>
 public static class BenchmarkBuilder
 {
-    public static int Build(string fromDir, string outFile, BenchmarkBuildOptions options)
+    public static BenchmarkSummary Build(string fromDir, string outFile, BenchmarkBuildOptions options)
     {
-        if (!Directory.Exists(fromDir)) throw new SpatialVlmException($"{fromDir}: no such folder");
-        var sceneDirs = Directory.GetDirectories(fromDir).Where(d => File.Exists(Path.Combine(d, "scene.json"))).Order(StringComparer.Ordinal).ToList();
-        if (sceneDirs.Count == 0) throw new SpatialVlmException($"{fromDir}: no scene folders (scene.json) found");
         if (!(options.QuantitativeShare > 0 && options.QuantitativeShare < 1))
             throw new SpatialVlmException($"quantitative share must lie strictly between 0 and 1, got {options.QuantitativeShare}");
+        if (options.QuestionsPerScene < 1) throw new SpatialVlmException($"questions per scene must be positive, got {options.QuestionsPerScene}");
+        var excluded = ExcludedIds(options.ExcludeDatasets);
+        var source = BenchmarkSources.Open(fromDir, excluded, options.Synthesis);
+        if (source.Scenes.Count == 0) throw new SpatialVlmException($"{fromDir}: every scene is excluded ({source.Skipped.Count} left out)");
+
         // Two engines, one per half, so every scene contributes to both in the requested proportion.
         var quantitativeCount = (int)Math.Round(options.QuestionsPerScene * options.QuantitativeShare);
         var halves = new[] { (Quantitative: false, Count: options.QuestionsPerScene - quantitativeCount), (Quantitative: true, Count: quantitativeCount) }
             .Where(h => h.Count > 0)
-            .Select(h => new QuestionEngine(new QuestionOptions { QaPerImage = h.Count, TypeWeights = HalfWeights(h.Quantitative) }))
+            .Select(h => new QuestionEngine(source.Questions with { QaPerImage = h.Count, TypeWeights = HalfWeights(h.Quantitative) }))
             .ToList();
         var outFolder = Path.GetDirectoryName(Path.GetFullPath(outFile))!;
         var lines = new List<string>();
-        foreach (var dir in sceneDirs)
+        var byType = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        int qualitative = 0, images = 0;
+        foreach (var scene in source.Scenes)
         {
-            var scene = SceneDescription.Load(Path.Combine(dir, "scene.json"));
-            var objects = scene.Objects.Select(o => new SpatialObject(o.Id, o.Caption, o.Box)).ToList();
+            if (options.MaxQuestions > 0 && lines.Count >= options.MaxQuestions) break;
             var rng = new Random(HashCode32(scene.Id) ^ (int)options.Seed);
-            var sets = halves.Select(e => e.Generate(objects, canonicalized: true, rng)).ToList();
-            var set = new QuestionSet([.. sets.SelectMany(x => x.Items)], [.. sets.SelectMany(x => x.Skipped)], sets[0].Names);
-            var cameraFromWorld = scene.Camera.WorldFromCameraTransform.Inverse();
-            var byId = objects.ToDictionary(o => o.Id);
-            var image = Path.GetRelativePath(outFolder, Path.Combine(Path.GetFullPath(dir), scene.Image)).Replace('\\', '/');
-            for (int i = 0; i < set.Items.Count; i++)
+            var sets = halves.Select(e => e.Generate(scene.Objects, scene.Canonicalized, rng, scene.Gap)).ToList();
+            var names = sets[0].Names;
+            var byId = scene.Objects.ToDictionary(o => o.Id);
+            var image = Path.GetRelativePath(outFolder, scene.ImagePath).Replace('\\', '/');
+            int asked = 0;
+            foreach (var qa in sets.SelectMany(s => s.Items))
             {
-                var qa = set.Items[i];
+                if (options.MaxQuestions > 0 && lines.Count >= options.MaxQuestions) break;
                 var a = byId[qa.A];
                 var b = qa.B == QaItem.NoObject ? null : byId[qa.B];
-                var depth = Math.Max(cameraFromWorld.Apply(a.Box.Center).Z, b is null ? 0 : cameraFromWorld.Apply(b.Box.Center).Z);
+                var depth = Math.Max(scene.CameraFromWorld.Apply(a.Box.Center).Z, b is null ? 0 : scene.CameraFromWorld.Apply(b.Box.Center).Z);
                 var kind = BenchmarkItem.KindOfType(qa.Type);
                 JsonNode answer = kind switch
                 {
                     AnswerKind.Predicate => JsonValue.Create((bool)qa.Value),
-                    AnswerKind.Choice => JsonValue.Create(Caption(set.Names[(int)qa.Value])),
+                    AnswerKind.Choice => JsonValue.Create(Caption(names[(int)qa.Value])),
                     AnswerKind.Classify => JsonValue.Create((string)qa.Value),
                     _ => JsonValue.Create(Math.Round((double)qa.Value, 4)),
                 };
                 lines.Add(new JsonObject
                 {
-                    ["id"] = $"{scene.Id}-{i:D2}",
+                    ["id"] = $"{scene.Id}-{asked:D2}",
                     ["image"] = image,
                     ["type"] = qa.Type,
                     ["kind"] = kind.ToString().ToLowerInvariant(),
                     ["question"] = qa.Question,
                     ["answer"] = answer,
-                    ["a"] = Caption(set.Names[qa.A]),
-                    ["b"] = b is null ? null : Caption(set.Names[b.Id]),
+                    ["a"] = Caption(names[qa.A]),
+                    ["b"] = b is null ? null : Caption(names[b.Id]),
                     ["depth_m"] = Math.Round(depth, 3),
                 }.ToJsonString());
-                if (options.MaxQuestions > 0 && lines.Count >= options.MaxQuestions) break;
+                asked++;
+                byType[qa.Type] = byType.GetValueOrDefault(qa.Type) + 1;
+                if (kind != AnswerKind.Quantitative) qualitative++;
             }
-            if (options.MaxQuestions > 0 && lines.Count >= options.MaxQuestions) break;
+            if (asked > 0) images++;
         }
+        if (lines.Count == 0) throw new SpatialVlmException($"{fromDir}: no question could be asked about any scene");
         AtomicFile.WriteAllText(outFile, string.Join("\n", lines) + "\n");
-        return lines.Count;
+        var summary = new BenchmarkSummary(lines.Count, qualitative, lines.Count - qualitative, images, byType, source, CardPath(outFile));
+        AtomicFile.WriteAllText(summary.CardPath, BenchmarkCard.Render(summary, Path.GetFileName(outFile), options));
+        return summary;
+    }
+
+    /// <summary>The card beside a benchmark: bench.jsonl → bench.card.md.</summary>
+    public static string CardPath(string outFile) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outFile))!, Path.GetFileNameWithoutExtension(outFile) + ".card.md");
+
+    /// <summary>Record ids of the given training dataset.jsonl files (one JSON object per line with an "id").</summary>
+    public static HashSet<string> ExcludedIds(IEnumerable<string> datasets)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in datasets)
+        {
+            if (!File.Exists(path)) throw new SpatialVlmException($"{path}: no such dataset to exclude");
+            int n = 0;
+            foreach (var line in File.ReadLines(path))
+            {
+                n++;
+                if (string.IsNullOrWhiteSpace(line)) continue;
+                try
+                {
+                    using var doc = JsonDocument.Parse(line);
+                    if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
+                        ids.Add(id.GetString()!);
+                    else throw new SpatialVlmException($"{path} line {n}: a dataset record needs a string id");
+                }
+                catch (JsonException)
+                {
+                    throw new SpatialVlmException($"{path} line {n}: not valid JSON");
+                }
+            }
+        }
+        return ids;
     }
 
     /// <summary>Type weights that ask only the quantitative types, or only the qualitative ones.</summary>

@@ -1,0 +1,38 @@
+using SpatialVlm.Core;
+
+namespace SpatialVlm.Evaluation.Gguf;
+
+/// <summary>
+/// The text a local VLM is given: the image marker (where mtmd splices the image tokens) and the question, in the
+/// model's chat format. <see cref="Build"/> is pure: the chat template, when used, is applied by the caller's delegate.
+/// </summary>
+public static class GgufPrompt
+{
+    public const string Auto = "auto", Template = "template", Llava = "llava";
+
+    /// <summary>The user message: the image marker on its own line, then the question.</summary>
+    public static string UserContent(string marker, string question) => $"{marker}\n{question.Trim()}";
+
+    /// <summary>LLaVA-1.5's conversation format (SpaceLLaVA and other llava GGUFs without a template).</summary>
+    public static string LlavaFormat(string? system, string userContent) =>
+        (system is { Length: > 0 } ? system.Trim() + "\n" : "") + $"USER: {userContent}\nASSISTANT:";
+
+    /// <summary>
+    /// The full prompt for <paramref name="format"/>. <paramref name="applyTemplate"/> renders (system, user) with
+    /// the model's chat template and an assistant turn opened; it is null when the model has no template.
+    /// </summary>
+    public static string Build(string format, string marker, string question, string? system,
+        Func<string?, string, string>? applyTemplate)
+    {
+        if (string.IsNullOrWhiteSpace(question)) throw new SpatialVlmException("gguf: empty question");
+        var user = UserContent(marker, question);
+        return format switch
+        {
+            Auto => applyTemplate != null ? applyTemplate(system, user) : LlavaFormat(system, user),
+            Template => applyTemplate != null ? applyTemplate(system, user)
+                : throw new SpatialVlmException("gguf: the model has no chat template (tokenizer.chat_template); use --prompt-format llava"),
+            Llava => LlavaFormat(system, user),
+            _ => throw new SpatialVlmException($"gguf: unknown prompt format '{format}' (expected {Auto}, {Template} or {Llava})"),
+        };
+    }
+}
