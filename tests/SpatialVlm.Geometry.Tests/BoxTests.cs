@@ -8,7 +8,8 @@ public class BoxTests
 {
     [Fact]
     public void OrientedBoxRecoversRotatedExtents() =>
-        // PCA axes are a statistical estimate: with 200k samples their tilt keeps every extent within 1 %.
+        // PCA axes are a statistical estimate: with 200k samples an axis tilts by ~0.0015 rad (1σ), which lengthens a
+        // side by (longer side × tilt); the bounds allow ~6σ (a 1 % bound on the 1 m and 0.5 m sides failed at 3.3σ).
         Gen.Select(Gen.Double[-Math.PI, Math.PI], Gen.Double[-1.5, 1.5], Gen.Double[-Math.PI, Math.PI], Gen.Int[0, 10_000]).Sample((yaw, pitch, roll, seed) =>
         {
             var rng = new Random(seed);
@@ -16,7 +17,7 @@ public class BoxTests
             var cloud = Synthetic.Transformed(Synthetic.SolidBoxCloud(rng, 2, 1, 0.5, 200_000), t);
             var box = OrientedBox.Fit(cloud);
             var e = box.Extent;
-            return Math.Abs(e.X - 2) < 0.02 && Math.Abs(e.Y - 1) < 0.01 && Math.Abs(e.Z - 0.5) < 0.005
+            return Math.Abs(e.X - 2) < 0.02 && Math.Abs(e.Y - 1) < 0.02 && Math.Abs(e.Z - 0.5) < 0.01
                 && (box.Center - new Point3(1, -2, 3)).Length < 0.01
                 && Math.Abs(Math.Abs(box.Axes[0].Dot(t.Column(0))) - 1) < 1e-3;
         }, iter: 10);
