@@ -44,7 +44,7 @@ public sealed class ParquetPhotos
         await using var reader = await ParquetReader.CreateAsync(path);
         var fields = reader.Schema.GetDataFields();
         var (name, leaf) = FindImageColumn(fields, column, path);
-        var caption = fields.Where(f => f.ClrType == typeof(string) && f.Path.Length == 1 && CaptionNames.Contains(f.Name.ToLowerInvariant()))
+        var caption = fields.Where(f => IsText(f) && f.Path.Length == 1 && CaptionNames.Contains(f.Name.ToLowerInvariant()))
             .Select(f => f.Path.ToList().ToArray()).FirstOrDefault();
         var rows = new List<(int, int)>();
         for (int g = 0; g < reader.RowGroupCount; g++)
@@ -71,7 +71,7 @@ public sealed class ParquetPhotos
     private static (string Name, string[] Path) FindImageColumn(DataField[] fields, string? wanted, string file)
     {
         // (top-level column name, leaf path) of every byte[] leaf that is a column or a struct's "bytes" field.
-        var candidates = fields.Where(f => f.ClrType == typeof(byte[])).Select(f => f.Path.ToList().ToArray())
+        var candidates = fields.Where(IsBinary).Select(f => f.Path.ToList().ToArray())
             .Where(p => p.Length == 1 || (p.Length == 2 && p[1] == "bytes"))
             .Select(p => (Name: p[0], Path: p, Struct: p.Length == 2)).ToList();
         if (wanted is not null)
@@ -88,6 +88,13 @@ public sealed class ParquetPhotos
             ? throw new SpatialVlmException($"{file}: no image-bytes column (binary, or struct {{bytes, path}}); columns: {Names(fields.Select(f => string.Join('.', f.Path.ToList())))}")
             : (pick.Name, pick.Path);
     }
+
+    /// <summary>A BYTE_ARRAY leaf without a text annotation (Parquet.Net reads both as bytes, so the schema element decides).</summary>
+    private static bool IsBinary(DataField f) =>
+        f.SchemaElement is { Type: Parquet.Meta.Type.BYTE_ARRAY } && !IsText(f);
+
+    private static bool IsText(DataField f) =>
+        f.ClrType == typeof(string) || f.SchemaElement is { } e && (e.ConvertedType == Parquet.Meta.ConvertedType.UTF8 || e.LogicalType?.STRING is not null);
 
     private static string Names(IEnumerable<string> names) { var list = names.ToList(); return list.Count == 0 ? "none" : string.Join(", ", list); }
 

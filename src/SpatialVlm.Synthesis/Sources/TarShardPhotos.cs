@@ -10,7 +10,8 @@ namespace SpatialVlm.Synthesis.Sources;
 /// item then reads its own bytes from the shard. Members are grouped by key = the member path up to the first dot of
 /// its file name ("dir/0001.seg.jpg" → "dir/0001"), as WebDataset does; a key's image member (jpg, jpeg, png, webp)
 /// becomes an item, and a json or txt member beside it is kept as the caption. A shard whose headers break part way
-/// keeps the members before the break and adds one failing item that records why.
+/// keeps the members before the break and adds one failing item that records why (unless the
+/// cut falls inside a member, whose own item then fails).
 /// </summary>
 public static class TarShardPhotos
 {
@@ -30,7 +31,9 @@ public static class TarShardPhotos
             yield return new PhotoEntry($"{shardKey}/{group.Key}", $"{shardPath}:{image.Name}", () => new PhotoPayload(
                 ReadMember(shardPath, image), caption is null ? null : Caption(shardPath, caption)));
         }
-        if (error is not null)
+        // A shard cut inside a member's data already fails that member's item; another failure would count the cut twice.
+        long shardLength = new FileInfo(shardPath).Length;
+        if (error is not null && !members.Any(m => m.Offset + m.Length > shardLength))
             yield return new PhotoEntry($"{shardKey}/unreadable-rest", shardPath, () => throw new SpatialVlmException($"{shardPath}: {error}"));
     }
 
