@@ -231,13 +231,26 @@ public sealed class PhotoPerceptionChain : IPhotoPerception
             // Dropped duplicates and ambiguous tables still show where the surface is; only empty or tiny masks do not.
             var masks = candidates.Where(c => c.IsSupport && c.Caption == surface && c.Pixels is { Length: > 0 }).ToList();
             if (masks.Count == 0) continue;
-            var union = masks.SelectMany(c => c.Pixels!).Distinct().Order().ToArray();
+            var union = masks.Count == 1 ? masks[0].Pixels! : Union(masks.Select(c => c.Pixels!), image.Width * image.Height);
             if (union.Length >= min)
                 return (union, new JsonObject { ["surface"] = surface, ["pixels"] = union.Length, ["detections"] = new JsonArray(masks.Select(m => (JsonNode)m.Index).ToArray()) });
             tried.Add($"{surface} mask has {union.Length} pixels < {min}");
         }
         var why = tried.Count > 0 ? string.Join("; ", tried) : "no support surface detected";
         return (null, new JsonObject { ["surface"] = null, ["reason"] = why + "; the plane is searched in all points" });
+    }
+
+    /// <summary>Sorted union of pixel-index sets, through one mark per image pixel.</summary>
+    private static int[] Union(IEnumerable<int[]> masks, int pixelCount)
+    {
+        var mark = new bool[pixelCount];
+        int count = 0;
+        foreach (var mask in masks)
+            foreach (var p in mask)
+                if (!mark[p]) { mark[p] = true; count++; }
+        var union = new int[count];
+        for (int i = 0, j = 0; j < count; i++) if (mark[i]) union[j++] = i;
+        return union;
     }
 
     private static JsonNode Note(Candidate c) => new JsonObject
