@@ -16,6 +16,11 @@ public sealed record Observation
     public RigidTransform? KnownWorldFromCamera { get; init; }
     /// <summary>Pixel indices of the support surface (floor/table) when a source or model knows them.</summary>
     public int[]? SupportPixels { get; init; }
+    /// <summary>
+    /// What perception decided for this image (scene filter score, depth model and focal source, every detection kept
+    /// or dropped and why, caption groups), when models produced it; written into the dataset record as "perception".
+    /// </summary>
+    public System.Text.Json.Nodes.JsonObject? Perception { get; init; }
 }
 
 /// <summary>One object: its id, caption, category, and the pixel indices (y·width + x) of its mask.</summary>

@@ -12,6 +12,7 @@ public static class BenchCommand
         cmd.Subcommands.Add(BenchScenesCommand.Create());
         cmd.Subcommands.Add(BenchSynthCommand.Create());
         cmd.Subcommands.Add(BenchPerceptionCommand.Create());
+        cmd.Subcommands.Add(BenchPhotosCommand.Create());
         return cmd;
     }
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using SpatialVlm.Core;
+using SpatialVlm.Perception.Models;
+using SpatialVlm.Perception.Photo;
 using SpatialVlm.Scenes;
 using SpatialVlm.Synthesis;
 using SpatialVlm.Synthesis.Dataset;
@@ -15,13 +17,23 @@ public static class SynthCommand
         var outDir = new Option<string>("--out") { Description = "output folder (dataset.jsonl, images/, README.md card; a rerun resumes)", Required = true };
         var scenes = new Option<int?>("--scenes") { Description = "render N procedural scenes in-process as the input" };
         var seed = new Option<long>("--seed") { Description = "first scene seed, and the seed mixed into question sampling", DefaultValueFactory = _ => 0 };
-        var input = new Option<string?>("--input") { Description = "input folder: scene folders (scene.json each), or an RGB-D folder (color/, depth/, intrinsics.json, optional annotations.json)" };
+        var input = new Option<string?>("--input") { Description = "input folder: scene folders (scene.json each), an RGB-D folder (color/, depth/, intrinsics.json, optional annotations.json), or photos (jpg/png/webp recursively, WebDataset .tar shards, Parquet with an image column) for the perception models" };
         var format = new Option<string>("--format") { Description = "output formats: any of jsonl,parquet,llava", DefaultValueFactory = _ => "jsonl,parquet,llava" };
         var qaPerImage = new Option<int>("--qa-per-image") { Description = "questions per image", DefaultValueFactory = _ => 30 };
         var size = new Option<string>("--size") { Description = "procedural scene size WxH", DefaultValueFactory = _ => "640x480" };
         var workers = new Option<int>("--workers") { Description = "images processed at once", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var perception = new Option<string>("--perception") { Description = "how plain photos become 3D: 'models' (scene filter, metric depth, detection, segmentation; the only choice for photos)", DefaultValueFactory = _ => "models" };
+        var depthModel = new Option<string>("--depth-model") { Description = "metric depth model (see `models list`)", DefaultValueFactory = _ => new PhotoModelChoice().DepthModel };
+        var detector = new Option<string>("--detector") { Description = "open-vocabulary detector model", DefaultValueFactory = _ => new PhotoModelChoice().Detector };
+        var segmenter = new Option<string>("--segmenter") { Description = "box-prompted segmentation model", DefaultValueFactory = _ => new PhotoModelChoice().Segmenter };
+        var queries = new Option<string?>("--queries") { Description = "detection queries, comma-separated (default: an everyday indoor/outdoor object vocabulary)" };
+        var vocabulary = new Option<string?>("--vocabulary") { Description = "file of detection queries, one per line" };
+        var filterThreshold = new Option<double>("--filter-threshold") { Description = "CLIP scene filter: keep photos whose keep-prompt probability is at least this", DefaultValueFactory = _ => new PhotoModelChoice().FilterThreshold };
+        var noFilter = new Option<bool>("--no-filter") { Description = "skip the CLIP scene filter" };
+        var fov = new Option<double>("--fov") { Description = "horizontal field of view (degrees) assumed when the depth model gives no focal length", DefaultValueFactory = _ => new PhotoModelChoice().FieldOfViewDegrees };
+        var imageColumn = new Option<string?>("--image-column") { Description = "Parquet column holding image bytes (default: found from the schema)" };
         var cmd = new Command("synth", "The data engine: observations in, spatial QA dataset out (OUT/dataset.jsonl, OUT/images/, OUT/README.md).")
-        { outDir, scenes, seed, input, format, qaPerImage, size, workers };
+        { outDir, scenes, seed, input, format, qaPerImage, size, workers, perception, depthModel, detector, segmenter, queries, vocabulary, filterThreshold, noFilter, fov, imageColumn };
         cmd.SetAction(parse =>
         {
             var n = parse.GetValue(scenes);
@@ -33,9 +45,16 @@ public static class SynthCommand
             var (w, h) = SceneOptions.ParseSize(parse.GetValue(size)!);
             var s = parse.GetValue(seed);
 
+            if (parse.GetValue(perception) != "models") throw new SpatialVlmException($"--perception '{parse.GetValue(perception)}' is not known; use 'models'");
+            PhotoModelChoice Choice() => new()
+            {
+                DepthModel = parse.GetValue(depthModel)!, Detector = parse.GetValue(detector)!, Segmenter = parse.GetValue(segmenter)!,
+                Filter = !parse.GetValue(noFilter), FilterThreshold = parse.GetValue(filterThreshold), FieldOfViewDegrees = parse.GetValue(fov),
+                Chain = new PhotoPerceptionOptions { Queries = PhotoPerceptionFactory.Queries(parse.GetValue(queries), parse.GetValue(vocabulary)) },
+            };
             IObservationSource source = n is int count
                 ? new ProceduralSource(new SceneOptions { Width = w, Height = h }, s, count)
-                : OpenInput(dir!);
+                : OpenInput(dir!, Choice, parse.GetValue(imageColumn));
             var options = new SynthesisOptions();
             options = options with { Questions = options.Questions with { QaPerImage = perImage } };
             var run = new SynthesisRun(new SynthesisPipeline(options), new SynthesisRunOptions
@@ -55,11 +74,16 @@ public static class SynthCommand
         return cmd;
     }
 
-    private static IObservationSource OpenInput(string dir)
+    /// <summary>Scene folders, an RGB-D folder, or else photos (image files, WebDataset shards, Parquet) through the perception models.</summary>
+    private static IObservationSource OpenInput(string dir, Func<PhotoModelChoice> choice, string? imageColumn)
     {
         if (!Directory.Exists(dir)) throw new SpatialVlmException($"{dir}: no such folder");
         if (SceneFolderSource.Matches(dir)) return new SceneFolderSource(dir);
         if (RgbdFolderSource.Matches(dir)) return new RgbdFolderSource(dir);
-        throw new SpatialVlmException($"{dir}: neither scene folders (scene.json) nor an RGB-D folder (color/, depth/, intrinsics.json) found");
+        if (!PhotoInputs.Matches(dir))
+            throw new SpatialVlmException($"{dir}: no scene folders (scene.json), RGB-D folder (color/, depth/, intrinsics.json), images, .tar shards or .parquet files found");
+        var (photos, what) = PhotoInputs.Find(dir, imageColumn);
+        var chain = PhotoPerceptionFactory.Open(ModelStore.FromEnvironment(), choice());
+        return new PhotoSource(photos, chain, what);
     }
 }

@@ -64,7 +64,7 @@ public static class SceneFilterLog
 /// The paper's CLIP scene filter: image embedding against every prompt's text embedding (cosine × LogitScale),
 /// softmax over the prompts, keep when the keep prompts' mass reaches the threshold. Prompt embeddings are computed once.
 /// </summary>
-public sealed class ClipSceneFilter
+public sealed class ClipSceneFilter : Photo.ISceneFilter
 {
     private readonly ClipImageEncoder images;
     private readonly float[][] promptEmbeds;
@@ -83,6 +83,10 @@ public sealed class ClipSceneFilter
         keeps = prompts.Select((_, i) => i < options.KeepPrompts.Count).ToArray();
         promptEmbeds = text.Embed(prompts);
     }
+
+    public string Name => "clip scene filter";
+
+    public SceneFilterDecision Decide(RgbImage image) => Decide([image])[0];
 
     public IReadOnlyList<SceneFilterDecision> Decide(IReadOnlyList<RgbImage> batch) =>
         images.Embed(batch).Select(Decide).ToArray();

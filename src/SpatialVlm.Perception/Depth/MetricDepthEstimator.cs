@@ -28,16 +28,19 @@ public sealed record DepthEstimate(DepthMap Depth, CameraIntrinsics Intrinsics, 
 /// Metric depth over ONNX Runtime for a <see cref="DepthExport"/>: resize/normalise per the export, batched inference
 /// on one shared session (thread-safe), unit conversion, bilinear resize back to the image size.
 /// </summary>
-public sealed class MetricDepthEstimator : IDisposable
+public sealed class MetricDepthEstimator : IDisposable, Photo.IDepthEstimator
 {
     private readonly OnnxModel model;
     private readonly string[] outputNames;
     public DepthExport Export { get; }
     public MetricDepthOptions Options { get; }
+    /// <summary>The registered model's name when opened from the store, else the export's name.</summary>
+    public string Name { get; init; }
 
     public MetricDepthEstimator(string modelPath, DepthExport export, MetricDepthOptions? options = null)
     {
         Export = export;
+        Name = export.Name;
         Options = options ?? new MetricDepthOptions();
         if (Options.MaxBatch < 1) throw new SpatialVlmException($"depth batch size must be at least 1, got {Options.MaxBatch}");
         outputNames = export.FocalOutputName is { } focal ? [export.OutputName, focal] : [export.OutputName];
@@ -52,7 +55,7 @@ public sealed class MetricDepthEstimator : IDisposable
         var export = DepthExport.All.FirstOrDefault(e => e.Name == entry.Export)
             ?? throw new SpatialVlmException($"model '{name}' ({entry.Export}) has no depth backend yet; use one of: {string.Join(", ", DepthExport.All.Select(e => e.Name))}");
         var onnx = entry.Files.First(f => f.Path.EndsWith(".onnx", StringComparison.Ordinal));
-        return new MetricDepthEstimator(store.FilePath(entry, onnx), export, options);
+        return new MetricDepthEstimator(store.FilePath(entry, onnx), export, options) { Name = name };
     }
 
     public DepthEstimate Estimate(RgbImage image, CameraIntrinsics? intrinsics = null) => Estimate([new DepthRequest(image, intrinsics)])[0];

@@ -35,7 +35,7 @@ public static class DatasetRecordBuilder
         var skippedQuestions = new JsonObject();
         foreach (var g in r.Questions.Skipped.GroupBy(s => s.Reason).OrderBy(g => g.Key, StringComparer.Ordinal))
             skippedQuestions[g.Key] = g.Count();
-        return new JsonObject
+        var record = new JsonObject
         {
             ["id"] = r.Observation.Id,
             ["image"] = imagePath,
@@ -54,6 +54,9 @@ public static class DatasetRecordBuilder
             ["skipped"] = skipped,
             ["skipped_questions"] = skippedQuestions,
         };
+        // A copy: a JSON node has one parent, and the observation keeps its own.
+        if (r.Observation.Perception is { } perception) record["perception"] = perception.DeepClone();
+        return record;
     }
 
     private static double Round(double v) => Math.Round(v, 4);

@@ -1,0 +1,164 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using SpatialVlm.Core;
+using SpatialVlm.Imaging;
+using SpatialVlm.Perception.Clip;
+using SpatialVlm.Perception.Depth;
+using SpatialVlm.Perception.Photo;
+using SpatialVlm.Scenes;
+using SpatialVlm.Synthesis;
+using SpatialVlm.Synthesis.Stages;
+
+namespace SpatialVlm.Cli.Commands;
+
+/// <summary>
+/// `bench photos`: per-image time of the photo path except the model calls, on one thread, over rendered scenes
+/// stored as PNG. Models are in-process stand-ins: the scene filter and depth run their real CPU pre-processing
+/// (CLIP 224² tensor; Metric3D resize/normalise, canonical-focal conversion and resize back) around a precomputed
+/// output; detection, segmentation and text embedding answer from the scene (ObservationOracle) and their time is
+/// measured and subtracted. Stages: decode, filter_pre, depth_pre_post, chain (normalisation, mask cleanup,
+/// de-duplication, grouping, support, notes), synthesis (lift, denoise, canonicalize, measure, QA). Medians in ms.
+/// </summary>
+public static class BenchPhotosCommand
+{
+    public static Command Create()
+    {
+        var count = new Option<int>("--count") { Description = "scenes (images) to time", DefaultValueFactory = _ => 20 };
+        var size = new Option<string>("--size") { Description = "image size WxH", DefaultValueFactory = _ => "640x480" };
+        var seed = new Option<long>("--seed") { Description = "first scene seed", DefaultValueFactory = _ => 4000 };
+        var cmd = new Command("photos", "Times the photo path per image except the model calls; prints one JSON object.") { count, size, seed };
+        cmd.SetAction(parse =>
+        {
+            var n = parse.GetValue(count);
+            if (n < 1) throw new SpatialVlmException($"--count must be at least 1, got {n}");
+            var (w, h) = SceneOptions.ParseSize(parse.GetValue(size)!);
+            parse.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(Run(n, w, h, parse.GetValue(seed))));
+            return 0;
+        });
+        return cmd;
+    }
+
+    /// <summary>Accumulates the time spent inside stand-in model calls, so it can be subtracted.</summary>
+    private sealed class ModelClock { public readonly Stopwatch Watch = new(); }
+
+    private sealed class TimedOracle(ObservationOracle oracle, ModelClock clock) : IObjectDetector, IBoxSegmenter
+    {
+        public string Name => oracle.Name;
+        public IReadOnlyList<Detection> Detect(RgbImage image, IReadOnlyList<string> queries) { clock.Watch.Start(); try { return oracle.Detect(image, queries); } finally { clock.Watch.Stop(); } }
+        public IReadOnlyList<BoxMask> Segment(RgbImage image, IReadOnlyList<PixelBox> boxes) { clock.Watch.Start(); try { return oracle.Segment(image, boxes); } finally { clock.Watch.Stop(); } }
+        public void Dispose() { }
+    }
+
+    /// <summary>Unit bag-of-words embeddings (a hashed axis per word); its time counts as a model call.</summary>
+    private sealed class HashedWords(ModelClock clock) : ITextEmbedder
+    {
+        public float[][] Embed(IReadOnlyList<string> texts)
+        {
+            clock.Watch.Start();
+            var result = texts.Select(t =>
+            {
+                var v = new float[512];
+                foreach (var word in t.Split(' ')) v[(int)(Synthesis.Sources.SceneFolderSource.StableSeed(word) % 512)] += 1;
+                var norm = MathF.Sqrt(v.Sum(x => x * x));
+                return v.Select(x => x / norm).ToArray();
+            }).ToArray();
+            clock.Watch.Stop();
+            return result;
+        }
+    }
+
+    /// <summary>The real CLIP preprocessing, then a fixed keep decision (the embedding is the model's work).</summary>
+    private sealed class PreprocessingFilter(Stopwatch own) : ISceneFilter
+    {
+        private readonly float[] input = new float[3 * ClipImageEncoder.Size * ClipImageEncoder.Size];
+        public string Name => "clip preprocessing only";
+        public SceneFilterDecision Decide(RgbImage image)
+        {
+            own.Start();
+            ClipImageEncoder.Preprocess(image, input);
+            own.Stop();
+            return new SceneFilterDecision(true, 1, [new PromptProbability("a photo of a room", true, 1)]);
+        }
+    }
+
+    /// <summary>Metric3D's real pre- and post-processing around the scene's depth as the network output.</summary>
+    private sealed class PreprocessingDepth(float[] raw, int ih, int iw, CameraIntrinsics k, Stopwatch own) : IDepthEstimator
+    {
+        private readonly float[] input = new float[3 * ih * iw];
+        public string Name => "metric3d preprocessing only";
+        public DepthEstimate Estimate(RgbImage image, CameraIntrinsics? intrinsics = null)
+        {
+            own.Start();
+            DepthTensors.Prepare(DepthExport.Metric3D, image, ih, iw, input);
+            var depth = DepthTensors.ToMeters(DepthExport.Metric3D, raw, ih, iw, k);
+            own.Stop();
+            return new DepthEstimate(depth, k, FocalSource.FieldOfViewDefault);
+        }
+    }
+
+    public static Dictionary<string, object> Run(int n, int w, int h, long seed)
+    {
+        var generator = new SceneGenerator(new SceneOptions { Width = w, Height = h });
+        var pipeline = new SynthesisPipeline(new SynthesisOptions());
+        var stages = new[] { "decode", "filter_pre", "depth_pre_post", "chain", "synthesis", "total_without_models" };
+        var times = stages.ToDictionary(s => s, _ => new List<double>());
+        var modelMs = new List<double>();
+        int objects = 0;
+        // The first two images warm up (JIT); they are run again at the end and timed then.
+        var seeds = Enumerable.Range(0, n).Select(i => seed + i).ToList();
+        foreach (var (s, timed) in seeds.Take(Math.Min(2, n)).Select(s => (s, false)).Concat(seeds.Select(s => (s, true))))
+        {
+            var scene = generator.Generate(s);
+            var truth = scene.ToObservation();
+            var png = ColorImageCodec.EncodePng(scene.Image);
+            var (ih, iw) = DepthExport.Metric3D.InputSize(h, w);
+            var raw = new float[ih * iw];
+            // The network's output: the scene's depth sampled at the network size (nearest), in canonical-focal units.
+            double fIn = (truth.Intrinsics.Fx * iw / w + truth.Intrinsics.Fy * ih / h) / 2;
+            for (int v = 0; v < ih; v++)
+                for (int u = 0; u < iw; u++)
+                    raw[v * iw + u] = (float)(truth.Depth[Math.Min(w - 1, u * w / iw), Math.Min(h - 1, v * h / ih)] * 1000 / fIn);
+            var clock = new ModelClock();
+            Stopwatch filterWatch = new(), depthWatch = new();
+            var oracle = new TimedOracle(new ObservationOracle(truth), clock);
+            var chain = new PhotoPerceptionChain(new PhotoPerceptionModels
+            {
+                Filter = new PreprocessingFilter(filterWatch), Depth = new PreprocessingDepth(raw, ih, iw, truth.Intrinsics, depthWatch),
+                Detector = oracle, Segmenter = oracle, TextEmbedder = new HashedWords(clock),
+            }, new PhotoPerceptionOptions { Queries = [.. EverydayVocabulary.Objects, .. truth.Objects.Select(o => o.Category)] });
+
+            var sw = Stopwatch.StartNew();
+            var image = ColorImageFile.Decode(png, "bench");
+            var decode = sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            var obs = chain.Perceive($"bench-{s}", image);
+            var perceive = sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            var result = pipeline.Run(obs, (int)s);
+            var synthesis = sw.Elapsed.TotalMilliseconds;
+            if (!timed) continue;
+            objects += result.Objects.Count;
+            double filter = filterWatch.Elapsed.TotalMilliseconds, depth = depthWatch.Elapsed.TotalMilliseconds, model = clock.Watch.Elapsed.TotalMilliseconds;
+            var chainOnly = perceive - filter - depth - model;
+            times["decode"].Add(decode);
+            times["filter_pre"].Add(filter);
+            times["depth_pre_post"].Add(depth);
+            times["chain"].Add(chainOnly);
+            times["synthesis"].Add(synthesis);
+            times["total_without_models"].Add(decode + filter + depth + chainOnly + synthesis);
+            modelMs.Add(model);
+        }
+        var result2 = new Dictionary<string, object> { ["images"] = n, ["image"] = $"{w}x{h}", ["objects_per_image"] = Math.Round((double)objects / n, 1) };
+        foreach (var (stage, list) in times) result2[$"{stage}_ms"] = Median(list);
+        result2["stand_in_model_ms"] = Median(modelMs);
+        result2["threads"] = 1;
+        return result2;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var v = values.Order().ToList();
+        return Math.Round(v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2, 3);
+    }
+}

@@ -1,0 +1,67 @@
+using SpatialVlm.Core;
+using SpatialVlm.Perception.Clip;
+using SpatialVlm.Perception.Depth;
+using SpatialVlm.Perception.Models;
+using SpatialVlm.Perception.Photo;
+
+namespace SpatialVlm.Cli.Commands;
+
+/// <summary>The model choices of `synth --perception models`.</summary>
+public sealed record PhotoModelChoice
+{
+    public string DepthModel { get; init; } = "metric3d-vit-small";
+    public string Detector { get; init; } = "owlv2-base-patch16-ensemble";
+    public string Segmenter { get; init; } = "slimsam-77-uniform";
+    public bool Filter { get; init; } = true;
+    public double FilterThreshold { get; init; } = new SceneFilterOptions().Threshold;
+    public double FieldOfViewDegrees { get; init; } = new MetricDepthOptions().DefaultHorizontalFovDegrees;
+    public PhotoPerceptionOptions Chain { get; init; } = new();
+}
+
+/// <summary>
+/// Opens the photo chain's models from the store. Every model is checked before any is loaded, so a missing one
+/// gives the store's one-line error naming `spatialvlm models pull NAME`.
+/// </summary>
+public static class PhotoPerceptionFactory
+{
+    /// <summary>Opens a detector backend by registered model name; the detection backends register here.</summary>
+    public static Func<ModelStore, string, IObjectDetector> OpenDetector { get; } = (store, name) =>
+        throw new SpatialVlmException($"model '{name}' ({store.Find(name).Export}) has no detector backend in this build yet");
+
+    /// <summary>Opens a box-segmenter backend by registered model name; the segmentation backends register here.</summary>
+    public static Func<ModelStore, string, IBoxSegmenter> OpenSegmenter { get; } = (store, name) =>
+        throw new SpatialVlmException($"model '{name}' ({store.Find(name).Export}) has no box-segmentation backend in this build yet");
+
+    public static PhotoPerceptionChain Open(ModelStore store, PhotoModelChoice choice)
+    {
+        const string clipText = "clip-vit-base-patch32-text", clipVision = "clip-vit-base-patch32-vision";
+        store.Require(choice.DepthModel, ModelRole.Depth);
+        store.Require(choice.Detector, ModelRole.Detector);
+        store.Require(choice.Segmenter, ModelRole.Segmenter);
+        store.Require(clipText, ModelRole.ClipText);
+        if (choice.Filter) store.Require(clipVision, ModelRole.ClipVision);
+
+        var depth = MetricDepthEstimator.Open(store, choice.DepthModel, new MetricDepthOptions { DefaultHorizontalFovDegrees = choice.FieldOfViewDegrees });
+        var text = ClipTextEncoder.Open(store, clipText);
+        ISceneFilter? filter = choice.Filter
+            ? new ClipSceneFilter(text, ClipImageEncoder.Open(store, clipVision), new SceneFilterOptions { Threshold = choice.FilterThreshold })
+            : null;
+        var models = new PhotoPerceptionModels
+        {
+            Filter = filter, Depth = depth, Detector = OpenDetector(store, choice.Detector),
+            Segmenter = OpenSegmenter(store, choice.Segmenter), TextEmbedder = text,
+        };
+        return new PhotoPerceptionChain(models, choice.Chain);
+    }
+
+    /// <summary>Queries from "a,b,c" or a vocabulary file (one per line, # comments); the default vocabulary when neither is given.</summary>
+    public static IReadOnlyList<string> Queries(string? list, string? file)
+    {
+        if (list is not null && file is not null) throw new SpatialVlmException("give --queries or --vocabulary, not both");
+        IEnumerable<string> raw = list is not null ? list.Split(',')
+            : file is not null ? (File.Exists(file) ? File.ReadLines(file).Where(l => !l.TrimStart().StartsWith('#')) : throw new SpatialVlmException($"{file}: no such vocabulary file"))
+            : EverydayVocabulary.Objects;
+        var queries = raw.Select(q => q.Trim()).Where(q => q.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        return queries.Count > 0 ? queries : throw new SpatialVlmException("the query list is empty");
+    }
+}
