@@ -1,8 +1,10 @@
 using SpatialVlm.Core;
 using SpatialVlm.Perception.Clip;
 using SpatialVlm.Perception.Depth;
+using SpatialVlm.Perception.Detectors;
 using SpatialVlm.Perception.Models;
 using SpatialVlm.Perception.Photo;
+using SpatialVlm.Perception.Segmentation;
 
 namespace SpatialVlm.Cli.Commands;
 
@@ -11,7 +13,7 @@ public sealed record PhotoModelChoice
 {
     public string DepthModel { get; init; } = "metric3d-vit-small";
     public string Detector { get; init; } = "owlv2-base-patch16-ensemble";
-    public string Segmenter { get; init; } = "slimsam-77-uniform";
+    public string Segmenter { get; init; } = "sam2.1-hiera-tiny";
     public bool Filter { get; init; } = true;
     public double FilterThreshold { get; init; } = new SceneFilterOptions().Threshold;
     public double FieldOfViewDegrees { get; init; } = new MetricDepthOptions().DefaultHorizontalFovDegrees;
@@ -24,14 +26,6 @@ public sealed record PhotoModelChoice
 /// </summary>
 public static class PhotoPerceptionFactory
 {
-    /// <summary>Opens a detector backend by registered model name; the detection backends register here.</summary>
-    public static Func<ModelStore, string, IObjectDetector> OpenDetector { get; } = (store, name) =>
-        throw new SpatialVlmException($"model '{name}' ({store.Find(name).Export}) has no detector backend in this build yet");
-
-    /// <summary>Opens a box-segmenter backend by registered model name; the segmentation backends register here.</summary>
-    public static Func<ModelStore, string, IBoxSegmenter> OpenSegmenter { get; } = (store, name) =>
-        throw new SpatialVlmException($"model '{name}' ({store.Find(name).Export}) has no box-segmentation backend in this build yet");
-
     public static PhotoPerceptionChain Open(ModelStore store, PhotoModelChoice choice)
     {
         const string clipText = "clip-vit-base-patch32-text", clipVision = "clip-vit-base-patch32-vision";
@@ -48,8 +42,8 @@ public static class PhotoPerceptionFactory
             : null;
         var models = new PhotoPerceptionModels
         {
-            Filter = filter, Depth = depth, Detector = OpenDetector(store, choice.Detector),
-            Segmenter = OpenSegmenter(store, choice.Segmenter), TextEmbedder = text,
+            Filter = filter, Depth = depth, Detector = DetectorFactory.Open(store, choice.Detector),
+            Segmenter = BoxSegmenters.Open(store, choice.Segmenter), TextEmbedder = text,
         };
         return new PhotoPerceptionChain(models, choice.Chain);
     }
