@@ -19,7 +19,8 @@ public static class GgufPrompt
 
     /// <summary>
     /// The full prompt for <paramref name="format"/>. <paramref name="applyTemplate"/> renders (system, user) with
-    /// the model's chat template and an assistant turn opened; it is null when the model has no template.
+    /// the model's chat template and an assistant turn opened; it is null when the model has no template llama.cpp can
+    /// apply (none, or one it does not recognise).
     /// </summary>
     public static string Build(string format, string marker, string question, string? system,
         Func<string?, string, string>? applyTemplate)
@@ -30,7 +31,7 @@ public static class GgufPrompt
         {
             Auto => applyTemplate != null ? applyTemplate(system, user) : LlavaFormat(system, user),
             Template => applyTemplate != null ? applyTemplate(system, user)
-                : throw new SpatialVlmException("gguf: the model has no chat template (tokenizer.chat_template); use --prompt-format llava"),
+                : throw new SpatialVlmException("gguf: the model has no chat template llama.cpp can apply (tokenizer.chat_template missing or not one it recognises); use --prompt-format llava"),
             Llava => LlavaFormat(system, user),
             _ => throw new SpatialVlmException($"gguf: unknown prompt format '{format}' (expected {Auto}, {Template} or {Llava})"),
         };

@@ -87,6 +87,24 @@ public sealed class GgufTextModel : IDisposable
     /// <summary>The model's chat template (GGUF key tokenizer.chat_template), when it has one.</summary>
     public bool HasChatTemplate => Weights.Metadata.ContainsKey("tokenizer.chat_template");
 
+    /// <summary>
+    /// Whether llama.cpp can apply the model's chat template. It does not run Jinja: it recognises known templates by
+    /// their markers, and a template it does not recognise cannot be applied at all.
+    /// </summary>
+    public bool CanApplyChatTemplate()
+    {
+        if (!HasChatTemplate) return false;
+        try
+        {
+            ApplyChatTemplate(null, "probe");
+            return true;
+        }
+        catch (MissingTemplateException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Renders an optional system message and a user message with the model's template, an assistant turn opened.</summary>
     public string ApplyChatTemplate(string? system, string user)
     {

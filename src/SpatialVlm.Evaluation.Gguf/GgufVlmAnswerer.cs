@@ -19,13 +19,16 @@ public sealed class GgufVlmAnswerer : ISpatialAnswerer, IDisposable
     private readonly MtmdWeights projector;
     private readonly GgufVlmOptions options;
     private readonly string marker;
+    // The model's chat template when llama.cpp can apply it; null means LLaVA's format (auto) or an error (template).
+    private readonly Func<string?, string, string>? applyTemplate;
     private readonly SemaphoreSlim oneAtATime = new(1, 1);
 
-    private GgufVlmAnswerer(GgufTextModel text, MtmdWeights projector, string marker, GgufVlmOptions options)
+    private GgufVlmAnswerer(GgufTextModel text, MtmdWeights projector, string marker, Func<string?, string, string>? applyTemplate, GgufVlmOptions options)
     {
         this.text = text;
         this.projector = projector;
         this.marker = marker;
+        this.applyTemplate = applyTemplate;
         this.options = options;
     }
 
@@ -43,6 +46,8 @@ public sealed class GgufVlmAnswerer : ISpatialAnswerer, IDisposable
         var text = GgufTextModel.Load(modelPath, options);
         try
         {
+            Func<string?, string, string>? applyTemplate = text.CanApplyChatTemplate() ? text.ApplyChatTemplate : null;
+            GgufPrompt.Build(options.PromptFormat, "", "check", null, applyTemplate); // template without a usable one fails here, once
             var mtmdParams = MtmdContextParams.Default();
             mtmdParams.UseGpu = false;
             mtmdParams.NThreads = options.Threads;
@@ -64,7 +69,7 @@ public sealed class GgufVlmAnswerer : ISpatialAnswerer, IDisposable
                 throw new SpatialVlmException($"gguf projector {projectorPath}: it has no vision encoder (audio only?)");
             }
             var marker = mtmdParams.MediaMarker is { Length: > 0 } m ? m : NativeApi.MtmdDefaultMarker() ?? "<__media__>";
-            return new GgufVlmAnswerer(text, projector, marker, options);
+            return new GgufVlmAnswerer(text, projector, marker, applyTemplate, options);
         }
         catch
         {
@@ -76,9 +81,14 @@ public sealed class GgufVlmAnswerer : ISpatialAnswerer, IDisposable
     /// <summary>The marker in the prompt text where mtmd puts the image tokens.</summary>
     public string MediaMarker => marker;
 
-    /// <summary>The prompt for a question: the model's chat template (or LLaVA's format), the image marker and the question.</summary>
-    public string Prompt(string question) =>
-        GgufPrompt.Build(options.PromptFormat, marker, question, options.SystemPrompt, text.HasChatTemplate ? text.ApplyChatTemplate : null);
+    /// <summary>Whether prompts use the model's chat template (else LLaVA's USER:/ASSISTANT: format).</summary>
+    public bool UsesChatTemplate => options.PromptFormat != GgufPrompt.Llava && applyTemplate != null;
+
+    /// <summary>
+    /// The prompt for a question: the model's chat template, or LLaVA's format when the model has none llama.cpp can
+    /// apply (auto), with the image marker and the question.
+    /// </summary>
+    public string Prompt(string question) => GgufPrompt.Build(options.PromptFormat, marker, question, options.SystemPrompt, applyTemplate);
 
     public async Task<string> AnswerAsync(BenchmarkItem item, string imagePath, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using SpatialVlm.Core;
+using SpatialVlm.Imaging;
 
 namespace SpatialVlm.Evaluation.Gguf.Tests;
 
@@ -34,5 +35,32 @@ public sealed class GgufPromptTests
         }
         using var plain = GgufVlmAnswerer.Load(TinyLlama.Write(dir.File("n.gguf"), withTemplate: false), TinyClipProjector.Write(dir.File("p2.gguf")), options);
         Assert.Equal("USER: <__media__>\nHow far?\nASSISTANT:", plain.Prompt("How far?"));
+    }
+
+    [Fact]
+    public void Auto_falls_back_to_llava_when_llama_cpp_does_not_recognise_the_template()
+    {
+        using var dir = new TempFolder();
+        var options = new GgufVlmOptions { ContextSize = 256, Threads = 1, MaxTokens = 4 };
+        // A valid Jinja template with none of the markers llama.cpp matches its built-in templates by.
+        const string unknown = "{{ bos_token }}{% for m in messages %}<<{{ m['role'] }}>> {{ m['content'] }}{% endfor %}";
+        var model = TinyLlama.Write(dir.File("u.gguf"), template: unknown);
+        var projector = TinyClipProjector.Write(dir.File("p.gguf"));
+        using (var vlm = GgufVlmAnswerer.Load(model, projector, options))
+        {
+            Assert.False(vlm.UsesChatTemplate);
+            Assert.Equal("USER: <__media__>\nHow far?\nASSISTANT:", vlm.Prompt("How far?"));
+            var image = new RgbImage(40, 30);
+            new Random(5).NextBytes(image.Pixels);
+            var imagePath = dir.File("a.png");
+            File.WriteAllBytes(imagePath, ColorImageCodec.EncodePng(image));
+            Assert.Equal(4, vlm.Answer("How far?", imagePath).Stats.GeneratedTokens);
+        }
+        // Asked for the template explicitly, the same model is refused at load, in one line.
+        var e = Assert.Throws<SpatialVlmException>(() => GgufVlmAnswerer.Load(model, projector, options with { PromptFormat = "template" }));
+        Assert.Contains("no chat template llama.cpp can apply", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+        using var recognised = GgufVlmAnswerer.Load(TinyLlama.Write(dir.File("c.gguf")), projector, options);
+        Assert.True(recognised.UsesChatTemplate);
     }
 }

@@ -30,8 +30,11 @@ internal static class TinyLlama
         return (tokens, scores, types);
     }
 
-    /// <summary>Writes the model. <paramref name="stopAtOnce"/> makes the first generated token an end-of-generation one.</summary>
-    public static string Write(string path, int seed = 7, bool withTemplate = true, bool stopAtOnce = false)
+    /// <summary>
+    /// Writes the model. <paramref name="stopAtOnce"/> makes the first generated token an end-of-generation one;
+    /// <paramref name="template"/> replaces the ChatML chat template (when <paramref name="withTemplate"/>).
+    /// </summary>
+    public static string Write(string path, int seed = 7, bool withTemplate = true, bool stopAtOnce = false, string template = ChatMlTemplate)
     {
         var (tokens, scores, types) = Vocabulary();
         int vocab = tokens.Count;
@@ -60,7 +63,7 @@ internal static class TinyLlama
             .Add("tokenizer.ggml.eos_token_id", (uint)Eos)
             .Add("tokenizer.ggml.add_bos_token", true)
             .Add("tokenizer.ggml.add_eos_token", false);
-        if (withTemplate) g.Add("tokenizer.chat_template", ChatMlTemplate);
+        if (withTemplate) g.Add("tokenizer.chat_template", template);
 
         g.Tensor("token_embd.weight", Rand((long)Embedding * vocab, 1f), Embedding, vocab);
         var outputNorm = Ones(Embedding);

@@ -48,8 +48,7 @@ public static class BenchmarkSources
         var source = new RgbdFolderSource(fromDir);
         if (!File.Exists(Path.Combine(fromDir, "annotations.json")))
             throw new SpatialVlmException($"{fromDir}: an RGB-D benchmark needs annotations.json (COCO): its answers come from the annotated objects");
-        // Every visible object is measured: the benchmark asks about what the annotators marked, hidden parts or not.
-        var pipeline = new SynthesisPipeline(synthesis with { Occlusion = synthesis.Occlusion with { DropAbove = 1.0 } });
+        var measurer = new BoundMeasurer(synthesis);
         var scenes = new List<BenchmarkScene>();
         var skipped = new List<string>();
         foreach (var item in source.Items)
@@ -58,7 +57,7 @@ public static class BenchmarkSources
             SynthesisResult result;
             try
             {
-                result = pipeline.Run(source.Load(item), (int)(item.Seed & int.MaxValue));
+                result = measurer.Measure(source, item);
             }
             catch (Exception e) when (e is SpatialVlmException or IOException)
             {

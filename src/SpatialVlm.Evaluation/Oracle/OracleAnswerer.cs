@@ -5,20 +5,22 @@ using SpatialVlm.Geometry;
 using SpatialVlm.Questions;
 using SpatialVlm.Scenes;
 using SpatialVlm.Synthesis;
+using SpatialVlm.Synthesis.Sources;
 using SpatialVlm.Synthesis.Stages;
 
 namespace SpatialVlm.Evaluation;
 
 /// <summary>
-/// The `oracle` model: the geometric pipeline answers from its own 3D reconstruction of the image
-/// (the depth and instance masks stored beside it, as in a scene folder), not from ground-truth boxes.
+/// The `oracle` model: the geometric pipeline answers from its own 3D reconstruction of the image, not from
+/// ground-truth boxes. The image is either a scene folder's (depth and instance masks in scene.json beside it) or the
+/// colour file of an annotated RGB-D folder (ROOT/color/, with ROOT's depth, intrinsics.json and annotations.json).
 /// It bounds what a model trained on the engine's data can reach.
 /// </summary>
 public sealed class OracleAnswerer(SynthesisOptions options) : ISpatialAnswerer
 {
-    // A bound answers about every object it can see, so hidden objects are measured rather than dropped.
-    private readonly SynthesisPipeline pipeline = new(options with { Occlusion = options.Occlusion with { DropAbove = 1.0 } });
+    private readonly BoundMeasurer measurer = new(options);
     private readonly ConcurrentDictionary<string, Lazy<Reconstruction>> scenes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<RgbdFolderSource>> rgbdFolders = new(StringComparer.Ordinal);
 
     private sealed record Reconstruction(IReadOnlyList<MeasuredObject> Objects, bool Canonicalized);
 
@@ -73,10 +75,24 @@ public sealed class OracleAnswerer(SynthesisOptions options) : ISpatialAnswerer
     private Reconstruction Reconstruct(string imagePath)
     {
         var dir = Path.GetDirectoryName(imagePath)!;
-        if (!File.Exists(Path.Combine(dir, "scene.json")))
-            throw new ModelUnavailableException($"oracle: {imagePath} has no scene.json with depth and instances beside it");
-        var obs = SceneFolder.Read(dir).ToObservation();
-        var result = pipeline.Run(obs, seed: 0);
+        if (File.Exists(Path.Combine(dir, "scene.json")))
+        {
+            var result = measurer.Measure(SceneFolder.Read(dir).ToObservation(), seed: 0);
+            return new Reconstruction(result.Objects, result.Frame.Canonicalized);
+        }
+        if (RgbdFrameLocation.Of(imagePath) is { } frame) return ReconstructRgbd(frame);
+        throw new ModelUnavailableException($"oracle: {imagePath} has neither a scene.json beside it nor lies in color/ of an RGB-D folder (depth/, intrinsics.json)");
+    }
+
+    /// <summary>An annotated RGB-D frame, reconstructed as the benchmark builder measured it: its colour, depth, intrinsics and COCO objects.</summary>
+    private Reconstruction ReconstructRgbd(RgbdFrameLocation frame)
+    {
+        if (!File.Exists(Path.Combine(frame.Root, "annotations.json")))
+            throw new ModelUnavailableException($"oracle: the RGB-D folder {frame.Root} has no annotations.json; the oracle answers about annotated objects only");
+        var source = rgbdFolders.GetOrAdd(frame.Root, root => new Lazy<RgbdFolderSource>(() => new RgbdFolderSource(root))).Value;
+        var item = source.Items.FirstOrDefault(i => i.Id == frame.Frame)
+            ?? throw new SpatialVlmException($"oracle: {frame.Root} has no frame '{frame.Frame}' (colour and depth with that stem)");
+        var result = measurer.Measure(source, item);
         return new Reconstruction(result.Objects, result.Frame.Canonicalized);
     }
 }
