@@ -1,4 +1,5 @@
 using SpatialVlm.Core;
+using SpatialVlm.Perception.Batching;
 using SpatialVlm.Perception.Clip;
 using SpatialVlm.Perception.Depth;
 using SpatialVlm.Perception.Detectors;
@@ -37,12 +38,13 @@ public static class PhotoPerceptionFactory
 
         var depth = MetricDepthEstimator.Open(store, choice.DepthModel, new MetricDepthOptions { DefaultHorizontalFovDegrees = choice.FieldOfViewDegrees });
         var text = ClipTextEncoder.Open(store, clipText);
+        // Workers each send one photo; the batchers merge concurrent photos into one inference call.
         ISceneFilter? filter = choice.Filter
-            ? new ClipSceneFilter(text, ClipImageEncoder.Open(store, clipVision), new SceneFilterOptions { Threshold = choice.FilterThreshold })
+            ? new BatchedSceneFilter(new ClipSceneFilter(text, ClipImageEncoder.Open(store, clipVision), new SceneFilterOptions { Threshold = choice.FilterThreshold }))
             : null;
         var models = new PhotoPerceptionModels
         {
-            Filter = filter, Depth = depth, Detector = DetectorFactory.Open(store, choice.Detector),
+            Filter = filter, Depth = new BatchedDepthEstimator(depth), Detector = DetectorFactory.Open(store, choice.Detector),
             Segmenter = BoxSegmenters.Open(store, choice.Segmenter), TextEmbedder = text,
         };
         return new PhotoPerceptionChain(models, choice.Chain);
