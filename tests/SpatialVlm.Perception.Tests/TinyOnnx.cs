@@ -9,6 +9,7 @@ internal sealed class TinyOnnx
     private readonly GraphProto graph = new() { Name = "tiny" };
     public const int Float = (int)TensorProto.Types.DataType.Float;
     public const int Int64 = (int)TensorProto.Types.DataType.Int64;
+    public const int Bool = (int)TensorProto.Types.DataType.Bool;
 
     /// <summary>Declares a graph input; a string dimension is symbolic (dynamic), an int is fixed.</summary>
     public TinyOnnx Input(string name, int elemType, params object[] dims) { graph.Input.Add(Value(name, elemType, dims)); return this; }

@@ -1,5 +1,6 @@
 using SpatialVlm.Core;
 using SpatialVlm.Perception.Batching;
+using SpatialVlm.Perception.Captioning;
 using SpatialVlm.Perception.Clip;
 using SpatialVlm.Perception.Depth;
 using SpatialVlm.Perception.Detectors;
@@ -14,6 +15,8 @@ public sealed record PhotoModelChoice
 {
     public string DepthModel { get; init; } = "metric3d-vit-small";
     public string Detector { get; init; } = "owlv2-base-patch16-ensemble";
+    /// <summary>A region captioner (e.g. florence-2-base-ft) proposing the objects instead of the detector; null: the detector.</summary>
+    public string? Captioner { get; init; }
     public string Segmenter { get; init; } = "sam2.1-hiera-tiny";
     public bool Filter { get; init; } = true;
     public double FilterThreshold { get; init; } = new SceneFilterOptions().Threshold;
@@ -31,7 +34,8 @@ public static class PhotoPerceptionFactory
     {
         const string clipText = "clip-vit-base-patch32-text", clipVision = "clip-vit-base-patch32-vision";
         store.Require(choice.DepthModel, ModelRole.Depth);
-        store.Require(choice.Detector, ModelRole.Detector);
+        if (choice.Captioner is { } captioner) store.Require(captioner, ModelRole.Captioner);
+        else store.Require(choice.Detector, ModelRole.Detector);
         store.Require(choice.Segmenter, ModelRole.Segmenter);
         store.Require(clipText, ModelRole.ClipText);
         if (choice.Filter) store.Require(clipVision, ModelRole.ClipVision);
@@ -44,7 +48,9 @@ public static class PhotoPerceptionFactory
             : null;
         var models = new PhotoPerceptionModels
         {
-            Filter = filter, Depth = new BatchedDepthEstimator(depth), Detector = DetectorFactory.Open(store, choice.Detector),
+            Filter = filter, Depth = new BatchedDepthEstimator(depth),
+            Detector = choice.Captioner is null ? DetectorFactory.Open(store, choice.Detector) : null,
+            Captioner = choice.Captioner is { } c ? Florence2RegionCaptioner.Open(store, c) : null,
             Segmenter = BoxSegmenters.Open(store, choice.Segmenter), TextEmbedder = text,
         };
         return new PhotoPerceptionChain(models, choice.Chain);

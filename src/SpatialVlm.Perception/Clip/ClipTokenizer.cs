@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using SpatialVlm.Core;
+using SpatialVlm.Perception.Text;
 
 namespace SpatialVlm.Perception.Clip;
 
@@ -15,7 +16,7 @@ namespace SpatialVlm.Perception.Clip;
 public sealed partial class ClipTokenizer
 {
     private readonly IReadOnlyDictionary<string, int> vocab;
-    private readonly Dictionary<(string, string), int> ranks;
+    private readonly BytePairMerges merges;
     private readonly char[] byteToChar = ByteToChar();
 
     public int Bos { get; }
@@ -27,8 +28,7 @@ public sealed partial class ClipTokenizer
     public ClipTokenizer(IReadOnlyDictionary<string, int> vocab, IEnumerable<(string Left, string Right)> merges, int maxLength = 77)
     {
         this.vocab = vocab;
-        ranks = [];
-        foreach (var m in merges) ranks.TryAdd(m, ranks.Count);
+        this.merges = new BytePairMerges(merges);
         Bos = vocab.TryGetValue("<|startoftext|>", out var b) ? b : throw new SpatialVlmException("CLIP vocabulary has no <|startoftext|> token");
         Eos = vocab.TryGetValue("<|endoftext|>", out var e) ? e : throw new SpatialVlmException("CLIP vocabulary has no <|endoftext|> token");
         if (maxLength < 2) throw new SpatialVlmException($"tokenizer max length must be at least 2, got {maxLength}");
@@ -88,43 +88,17 @@ public sealed partial class ClipTokenizer
         return ids.ToArray();
     }
 
-    /// <summary>Merges the word's symbols, lowest-ranked pair first, all its occurrences left to right.</summary>
+    /// <summary>The word's byte symbols, the last one marked as the word end, merged by rank.</summary>
     private List<string> Bpe(char[] word)
     {
         var symbols = new List<string>(word.Length);
         for (int i = 0; i < word.Length - 1; i++) symbols.Add(word[i].ToString());
         symbols.Add(word[^1] + "</w>");
-        while (symbols.Count > 1)
-        {
-            int best = int.MaxValue;
-            (string, string) bestPair = default;
-            for (int i = 0; i < symbols.Count - 1; i++)
-                if (ranks.TryGetValue((symbols[i], symbols[i + 1]), out var r) && r < best) { best = r; bestPair = (symbols[i], symbols[i + 1]); }
-            if (best == int.MaxValue) break;
-            var merged = new List<string>(symbols.Count);
-            for (int i = 0; i < symbols.Count; i++)
-            {
-                if (i < symbols.Count - 1 && symbols[i] == bestPair.Item1 && symbols[i + 1] == bestPair.Item2)
-                {
-                    merged.Add(bestPair.Item1 + bestPair.Item2);
-                    i++;
-                }
-                else merged.Add(symbols[i]);
-            }
-            symbols = merged;
-        }
-        return symbols;
+        return merges.Merge(symbols);
     }
 
-    /// <summary>GPT-2's reversible byte -> printable character table: printable Latin-1 bytes map to themselves, the rest to U+0100 onwards.</summary>
-    internal static char[] ByteToChar()
-    {
-        var map = new char[256];
-        bool Printable(int b) => b is >= '!' and <= '~' or >= 0xA1 and <= 0xAC or >= 0xAE and <= 0xFF;
-        int n = 0;
-        for (int b = 0; b < 256; b++) map[b] = Printable(b) ? (char)b : (char)(256 + n++);
-        return map;
-    }
+    /// <summary>GPT-2's reversible byte -> printable character table (<see cref="BytePairMerges.ByteToChar"/>).</summary>
+    internal static char[] ByteToChar() => BytePairMerges.ByteToChar();
 
     /// <summary>The vocabulary order of the 256 byte symbols in CLIP's vocab.json: printable bytes first, then the rest.</summary>
     internal static char[] ByteSymbolsInVocabOrder()

@@ -40,5 +40,8 @@ public static class ModelCatalog
         new("sam2.1-hiera-tiny", ModelRole.Segmenter, "sam2-transformersjs", ModelHost.HuggingFace, "onnx-community/sam2.1-hiera-tiny-ONNX", "main",
             [new("onnx/vision_encoder.onnx"), new("onnx/prompt_encoder_mask_decoder.onnx")], "Apache-2.0",
             "transformers.js format; squash-to-1024 preprocessing per Sam2ImageProcessorFast, unconfirmed for this repo's config"),
+        new("florence-2-base-ft", ModelRole.Captioner, "florence-2", ModelHost.HuggingFace, "onnx-community/Florence-2-base-ft", "main",
+            [new("onnx/vision_encoder.onnx"), new("onnx/embed_tokens.onnx"), new("onnx/encoder_model.onnx"), new("onnx/decoder_model_merged.onnx"), new("tokenizer.json")], "MIT",
+            "region captions (<DENSE_REGION_CAPTION> / <OD>); squash 768² -> image_features, merged BART decoder with KV cache (layers read from the graph), greedy"),
     ];
 }

@@ -11,11 +11,12 @@ public sealed record OnnxSessionOptions
     public int IntraOpThreads { get; init; }
 }
 
-/// <summary>An input tensor for <see cref="OnnxModel.Run"/>: float32 or int64 data in row-major order.</summary>
-public sealed record OnnxInput(string Name, int[] Shape, float[]? Floats = null, long[]? Longs = null)
+/// <summary>An input tensor for <see cref="OnnxModel.Run"/>: float32, int64 or bool data in row-major order.</summary>
+public sealed record OnnxInput(string Name, int[] Shape, float[]? Floats = null, long[]? Longs = null, bool[]? Bools = null)
 {
     public static OnnxInput Of(string name, float[] data, params int[] shape) => new(name, shape, Floats: data);
     public static OnnxInput Of(string name, long[] data, params int[] shape) => new(name, shape, Longs: data);
+    public static OnnxInput Of(string name, bool[] data, params int[] shape) => new(name, shape, Bools: data);
 }
 
 /// <summary>A float output tensor.</summary>
@@ -86,8 +87,8 @@ public sealed class OnnxModel : IDisposable
     /// <summary>Runs the model and returns the requested float outputs in the order asked.</summary>
     public OnnxOutput[] Run(IReadOnlyList<OnnxInput> inputs, params string[] outputNames)
     {
-        var values = inputs.Select(i => i.Floats != null
-            ? NamedOnnxValue.CreateFromTensor(i.Name, new DenseTensor<float>(i.Floats, i.Shape))
+        var values = inputs.Select(i => i.Floats != null ? NamedOnnxValue.CreateFromTensor(i.Name, new DenseTensor<float>(i.Floats, i.Shape))
+            : i.Bools != null ? NamedOnnxValue.CreateFromTensor(i.Name, new DenseTensor<bool>(i.Bools, i.Shape))
             : NamedOnnxValue.CreateFromTensor(i.Name, new DenseTensor<long>(i.Longs!, i.Shape))).ToList();
         try
         {
