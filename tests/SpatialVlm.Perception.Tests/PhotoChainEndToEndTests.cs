@@ -26,33 +26,6 @@ public sealed class PhotoChainEndToEndTests : IDisposable
 
     public void Dispose() { try { Directory.Delete(dir, recursive: true); } catch (IOException) { } }
 
-    /// <summary>Metric3D signature (pixel_values [B,3,H,W] → predicted_depth [B,H,W]) whose output is the scene's depth at the network size.</summary>
-    private string SceneDepthModel(RenderedScene scene, string path)
-    {
-        var obs = scene.ToObservation();
-        int w = scene.Width, h = scene.Height;
-        var (ih, iw) = DepthExport.Metric3D.InputSize(h, w);
-        var k = obs.Intrinsics;
-        // Metric3D predicts depth for a camera with f = 1000 px at the network size: raw = meters × 1000 / f_in.
-        double fIn = (k.Fx * iw / w + k.Fy * ih / h) / 2;
-        var raw = new float[ih * iw];
-        for (int v = 0; v < ih; v++)
-            for (int u = 0; u < iw; u++)
-            {
-                int x = Math.Min(w - 1, (int)((u + 0.5) * w / iw)), y = Math.Min(h - 1, (int)((v + 0.5) * h / ih));
-                raw[v * iw + u] = (float)(obs.Depth[x, y] * 1000 / fIn);
-            }
-        return new TinyOnnx()
-            .Input("pixel_values", TinyOnnx.Float, "batch", 3, "height", "width")
-            .Output("predicted_depth", TinyOnnx.Float, "batch", "height", "width")
-            .FloatConstant("zero", [], 0f)
-            .FloatConstant("scene_depth", [ih, iw], raw)
-            .Node("ReduceMean", ["pixel_values"], ["m"], TinyOnnx.Ints("axes", 1), TinyOnnx.Int("keepdims", 0))
-            .Node("Mul", ["m", "zero"], ["z"])
-            .Node("Add", ["z", "scene_depth"], ["predicted_depth"])
-            .Save(path);
-    }
-
     /// <summary>A synonym per scene category (declared alike in the tiny CLIP text space), for the duplicate and grouping paths.</summary>
     private static readonly Dictionary<string, string> Synonym = new()
     {
@@ -71,23 +44,19 @@ public sealed class PhotoChainEndToEndTests : IDisposable
     /// </summary>
     private static List<SceneRegion> Regions(RenderedScene scene)
     {
-        var obs = scene.ToObservation();
-        var visible = obs.Objects.Where(o => o.Pixels.Length > 0).ToList();
-        var counts = visible.GroupBy(o => o.Category).ToDictionary(g => g.Key, g => g.Count());
-        var pair = visible.FirstOrDefault(o => counts[o.Category] == 2)?.Category;
-        var single = visible.FirstOrDefault(o => counts[o.Category] == 1)?.Category;
+        var plain = SceneDrivenModels.Regions(scene);
+        var objects = plain.Where(r => r.Query != "floor").ToList();
+        var counts = objects.GroupBy(r => r.Query).ToDictionary(g => g.Key, g => g.Count());
+        var pair = objects.FirstOrDefault(r => counts[r.Query] == 2)?.Query;
+        var single = objects.FirstOrDefault(r => counts[r.Query] == 1)?.Query;
         var regions = new List<SceneRegion>();
         bool pairSeen = false;
-        foreach (var o in visible)
+        foreach (var r in plain)
         {
-            float logit = 2f + Math.Min(1f, o.Pixels.Length / 4000f);
-            var query = o.Category;
-            if (o.Category == pair && pairSeen) query = Synonym[o.Category];
-            pairSeen |= o.Category == pair;
-            regions.Add(new SceneRegion(query, o.Pixels, logit));
-            if (o.Category == single) regions.Add(new SceneRegion(Synonym[o.Category], o.Pixels, logit - 1f));
+            regions.Add(r.Query == pair && pairSeen ? r with { Query = Synonym[r.Query] } : r);
+            pairSeen |= r.Query == pair;
+            if (r.Query == single) regions.Add(r with { Query = Synonym[r.Query], Logit = r.Logit - 1f });
         }
-        if (obs.SupportPixels is { Length: > 0 } floor) regions.Add(new SceneRegion("floor", floor, 2f));
         return regions;
     }
 
@@ -126,7 +95,7 @@ public sealed class PhotoChainEndToEndTests : IDisposable
             File.WriteAllBytes(Path.Combine(input, "photo.png"), ColorImageCodec.EncodePng(scene.Image));
             var truthObs = scene.ToObservation();
             var hfov = truthObs.Intrinsics.HorizontalFovDegrees;
-            using var depth = new MetricDepthEstimator(SceneDepthModel(scene, Path.Combine(dir, $"depth-{seed}.onnx")), DepthExport.Metric3D,
+            using var depth = new MetricDepthEstimator(SceneDrivenModels.Metric3D(scene, Path.Combine(dir, $"depth-{seed}.onnx")), DepthExport.Metric3D,
                 new MetricDepthOptions { DefaultHorizontalFovDegrees = hfov });
             var regions = Regions(scene);
             var queries = regions.Select(r => r.Query).Where(q => q != "floor").Distinct().ToList();

@@ -1,8 +1,10 @@
 using SpatialVlm.Core;
 using SpatialVlm.Perception.Clip;
+using SpatialVlm.Perception.Depth;
 using SpatialVlm.Perception.Detectors;
 using SpatialVlm.Perception.Photo;
 using SpatialVlm.Perception.Segmentation;
+using SpatialVlm.Scenes;
 
 namespace SpatialVlm.Perception.Tests;
 
@@ -24,6 +26,46 @@ internal static class SceneDrivenModels
 {
     public const int OwlPatches = 3600, OwlSize = 960, SamFrame = 1024;
     private const float Off = DetectionTestModels.Off;
+
+    /// <summary>Metric3D signature (pixel_values [B,3,H,W] → predicted_depth [B,H,W]) whose output is the scene's depth at the network size.</summary>
+    public static string Metric3D(RenderedScene scene, string path)
+    {
+        var obs = scene.ToObservation();
+        int w = scene.Width, h = scene.Height;
+        var (ih, iw) = DepthExport.Metric3D.InputSize(h, w);
+        var k = obs.Intrinsics;
+        // Metric3D predicts depth for a camera with f = 1000 px at the network size: raw = meters × 1000 / f_in.
+        double fIn = (k.Fx * iw / w + k.Fy * ih / h) / 2;
+        var raw = new float[ih * iw];
+        for (int v = 0; v < ih; v++)
+            for (int u = 0; u < iw; u++)
+            {
+                int x = Math.Min(w - 1, (int)((u + 0.5) * w / iw)), y = Math.Min(h - 1, (int)((v + 0.5) * h / ih));
+                raw[v * iw + u] = (float)(obs.Depth[x, y] * 1000 / fIn);
+            }
+        return new TinyOnnx()
+            .Input("pixel_values", TinyOnnx.Float, "batch", 3, "height", "width")
+            .Output("predicted_depth", TinyOnnx.Float, "batch", "height", "width")
+            .FloatConstant("zero", [], 0f)
+            .FloatConstant("scene_depth", [ih, iw], raw)
+            .Node("ReduceMean", ["pixel_values"], ["m"], TinyOnnx.Ints("axes", 1), TinyOnnx.Int("keepdims", 0))
+            .Node("Mul", ["m", "zero"], ["z"])
+            .Node("Add", ["z", "scene_depth"], ["predicted_depth"])
+            .Save(path);
+    }
+
+    /// <summary>
+    /// A rendered scene's regions: every visible object under its category, logit 2–3 growing with its size (as the
+    /// oracle scores), then the floor under "floor" (logit 2).
+    /// </summary>
+    public static List<SceneRegion> Regions(RenderedScene scene)
+    {
+        var obs = scene.ToObservation();
+        var regions = obs.Objects.Where(o => o.Pixels.Length > 0)
+            .Select(o => new SceneRegion(o.Category, o.Pixels, 2f + Math.Min(1f, o.Pixels.Length / 4000f))).ToList();
+        if (obs.SupportPixels is { Length: > 0 } floor) regions.Add(new SceneRegion("floor", floor, 2f));
+        return regions;
+    }
 
     /// <summary>The tiny CLIP vocabulary (every byte symbol, a few merges) in a folder, and the tokenizer over it.</summary>
     public static ClipTokenizer Tokenizer(string folder, int maxLength = 77)
