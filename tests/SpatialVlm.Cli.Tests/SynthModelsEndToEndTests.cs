@@ -85,5 +85,29 @@ public sealed class SynthModelsEndToEndTests : IDisposable
         Assert.All(kept, d => Assert.Contains(regions, r => r.Query == CaptionOf(d!) && Math.Abs(1 / (1 + Math.Exp(-r.Logit)) - (double)d!["score"]!) < 1e-3));
     }
 
+    [Fact]
+    public void SynthOnAnUnannotatedRgbdFolderDetectsObjectsOverTheSensorDepth()
+    {
+        using var annotated = new Synthesis.Tests.RgbdTestFolder().AddShared("00000", "color/00000.jpg", "depth/00000.png");
+        using var plain = new Synthesis.Tests.RgbdTestFolder().AddShared("00000", "color/00000.jpg", "depth/00000.png");
+        annotated.WriteAnnotations(("00000.jpg", [("chair", Synthesis.Tests.RgbdTestFolder.Box(335, 105, 280, 280)), ("curtain", Synthesis.Tests.RgbdTestFolder.Box(172, 0, 100, 362))]));
+        var given = new Synthesis.Sources.RgbdFolderSource(annotated.Root);
+        // The segmenter's masks: the box-only COCO path's depth-based cuts of the two boxes.
+        var regions = given.Load(given.Items.Single()).Objects.Select((o, i) => new SceneRegion(o.Category, o.Pixels, 3f - 0.5f * i)).ToList();
+        var home = Path.Combine(dir, "home");
+        WriteStore(home, 640, 480, regions, depthOf: null); // no depth model in the store: the sensor's depth is used
+        Environment.SetEnvironmentVariable("SPATIALVLM_HOME", home);
+        var outDir = Path.Combine(dir, "rgbd-out");
+
+        var (exit, stdout, err) = Run("synth", "--out", outDir, "--input", plain.Root, "--segmenter", "mobilesam", "--queries", "chair,curtain,lamp",
+            "--workers", "1", "--format", "jsonl");
+        Assert.True(exit == 0, err + stdout);
+        var record = JsonNode.Parse(File.ReadAllLines(Path.Combine(outDir, "dataset.jsonl")).Single())!.AsObject();
+        Assert.Equal("sensor", (string)record["perception"]!["depth"]!["model"]!);
+        var chair = record["objects"]!.AsArray().Single(o => (string)o!["caption"]! == "chair")!;
+        Assert.All(chair["size"]!.AsArray(), d => Assert.InRange((double)d!, 0.5, 1.2));
+        Assert.NotEmpty(record["qa"]!.AsArray());
+    }
+
     private static string CaptionOf(JsonNode detection) => (string)detection["label"]!;
 }

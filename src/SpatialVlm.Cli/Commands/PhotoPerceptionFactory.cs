@@ -26,27 +26,46 @@ public sealed record PhotoModelChoice
 /// </summary>
 public static class PhotoPerceptionFactory
 {
+    private const string ClipText = "clip-vit-base-patch32-text", ClipVision = "clip-vit-base-patch32-vision";
+
+    /// <summary>The full chain for plain photos: scene filter (unless turned off), metric depth, detector, segmenter, CLIP text.</summary>
     public static PhotoPerceptionChain Open(ModelStore store, PhotoModelChoice choice)
     {
-        const string clipText = "clip-vit-base-patch32-text", clipVision = "clip-vit-base-patch32-vision";
         store.Require(choice.DepthModel, ModelRole.Depth);
-        store.Require(choice.Detector, ModelRole.Detector);
-        store.Require(choice.Segmenter, ModelRole.Segmenter);
-        store.Require(clipText, ModelRole.ClipText);
-        if (choice.Filter) store.Require(clipVision, ModelRole.ClipVision);
+        RequireObjectModels(store, choice);
+        if (choice.Filter) store.Require(ClipVision, ModelRole.ClipVision);
 
         var depth = MetricDepthEstimator.Open(store, choice.DepthModel, new MetricDepthOptions { DefaultHorizontalFovDegrees = choice.FieldOfViewDegrees });
-        var text = ClipTextEncoder.Open(store, clipText);
+        var text = ClipTextEncoder.Open(store, ClipText);
         ISceneFilter? filter = choice.Filter
-            ? new ClipSceneFilter(text, ClipImageEncoder.Open(store, clipVision), new SceneFilterOptions { Threshold = choice.FilterThreshold })
+            ? new ClipSceneFilter(text, ClipImageEncoder.Open(store, ClipVision), new SceneFilterOptions { Threshold = choice.FilterThreshold })
             : null;
-        var models = new PhotoPerceptionModels
+        return ObjectChain(store, choice, text, depth, filter);
+    }
+
+    /// <summary>
+    /// The chain for unannotated RGB-D frames: detector, segmenter and CLIP text only (the sensor gives depth and
+    /// intrinsics; a sensor capture needs no scene filter).
+    /// </summary>
+    public static PhotoPerceptionChain OpenForRgbd(ModelStore store, PhotoModelChoice choice)
+    {
+        RequireObjectModels(store, choice);
+        return ObjectChain(store, choice, ClipTextEncoder.Open(store, ClipText), depth: null, filter: null);
+    }
+
+    private static void RequireObjectModels(ModelStore store, PhotoModelChoice choice)
+    {
+        store.Require(choice.Detector, ModelRole.Detector);
+        store.Require(choice.Segmenter, ModelRole.Segmenter);
+        store.Require(ClipText, ModelRole.ClipText);
+    }
+
+    private static PhotoPerceptionChain ObjectChain(ModelStore store, PhotoModelChoice choice, ClipTextEncoder text, IDepthEstimator? depth, ISceneFilter? filter) =>
+        new(new PhotoPerceptionModels
         {
             Filter = filter, Depth = depth, Detector = DetectorFactory.Open(store, choice.Detector),
             Segmenter = BoxSegmenters.Open(store, choice.Segmenter), TextEmbedder = text,
-        };
-        return new PhotoPerceptionChain(models, choice.Chain);
-    }
+        }, choice.Chain);
 
     /// <summary>Queries from "a,b,c" or a vocabulary file (one per line, # comments); the default vocabulary when neither is given.</summary>
     public static IReadOnlyList<string> Queries(string? list, string? file)
