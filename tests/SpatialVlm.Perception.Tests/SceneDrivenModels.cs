@@ -164,15 +164,7 @@ internal static class SceneDrivenModels
             (corners[4 * r + 2], corners[4 * r + 3]) = frame.ToFrame(b.X1, b.Y1);
             foreach (var p in regions[r].Pixels) masks[r * n + p] = 1f;
         }
-        return new TinyOnnx()
-            .Input("image_embeddings", TinyOnnx.Float, 1, 256, 64, 64)
-            .Input("point_coords", TinyOnnx.Float, 1, "num_points", 2)
-            .Input("point_labels", TinyOnnx.Float, 1, "num_points")
-            .Input("mask_input", TinyOnnx.Float, 1, 1, 256, 256)
-            .Input("has_mask_input", TinyOnnx.Float, 1)
-            .Input("orig_im_size", TinyOnnx.Float, 2)
-            .Output("masks", TinyOnnx.Float, 1, "num_masks", "height", "width")
-            .Output("iou_predictions", TinyOnnx.Float, 1, "num_masks")
+        return SegmentationTestModels.SamDecoderSignature()
             .FloatConstant("corners", [k, 4], corners)
             .FloatConstant("all", [k, height, width], masks)
             .FloatConstant("one", [], 1f)
