@@ -15,3 +15,17 @@ public interface IPhotoPerception
     /// <param name="intrinsics">Known intrinsics (e.g. from the source), or null to use the depth model's or a field-of-view default.</param>
     Observation Perceive(string id, RgbImage image, CameraIntrinsics? intrinsics = null);
 }
+
+/// <summary>
+/// Proposes objects on an RGB-D frame whose depth and intrinsics come from the sensor: detection and segmentation run
+/// on the colour image, no depth model. RGB-D sources without annotations call it. Throws
+/// <see cref="SpatialVlmException"/> with a one-line reason when the frame yields no usable objects.
+/// </summary>
+public interface IRgbdPerception
+{
+    /// <summary>What runs (model names), for the dataset card.</summary>
+    string Description { get; }
+    /// <param name="depth">Metric depth registered with the image (same size).</param>
+    /// <param name="intrinsics">The sensor's intrinsics at the image's size.</param>
+    Observation Perceive(string id, RgbImage image, DepthMap depth, CameraIntrinsics intrinsics);
+}

@@ -13,7 +13,7 @@ public sealed class BenchPhotosCommandTests
         var json = JsonNode.Parse(stdout.ToString())!.AsObject();
         Assert.Equal(2, (int)json["images"]!);
         Assert.True((double)json["objects_per_image"]! > 0);
-        var stages = new[] { "decode_ms", "filter_pre_ms", "depth_pre_post_ms", "chain_ms", "synthesis_ms" };
+        var stages = new[] { "decode_ms", "filter_pre_ms", "depth_pre_post_ms", "detect_pre_post_ms", "segment_pre_post_ms", "chain_ms", "synthesis_ms" };
         Assert.All(stages, k => Assert.True((double)json[k]! > 0, k));
         // The total is the sum of the per-image stages (medians of sums need not equal sums of medians, so only a bound).
         Assert.True((double)json["total_without_models_ms"]! >= stages.Max(k => (double)json[k]!));

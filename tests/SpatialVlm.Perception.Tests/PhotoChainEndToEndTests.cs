@@ -13,11 +13,12 @@ namespace SpatialVlm.Perception.Tests;
 
 /// <summary>
 /// The full chain on plain photos: rendered procedural scenes are written as PNG files, read by PhotoSource, decoded,
-/// and perceived with metric depth from a real ONNX Runtime session over a tiny graph with Metric3D's signature whose
-/// output is the scene's own depth (a constant initializer, in canonical-focal units, so the estimator's rescaling is
-/// exercised); detection and segmentation come from the scene's own boxes and masks (ObservationOracle) until the
-/// detector and segmenter backends land, when those two models become tiny graphs driven the same way (see
-/// <see cref="Models"/>). The data engine's QA is then recomputed from scene.json's exact boxes.
+/// and perceived by the real backends over ONNX Runtime sessions of tiny graphs with the published signatures, driven
+/// by the scene: Metric3D whose output is the scene's own depth (in canonical-focal units, so the estimator's rescaling
+/// is exercised), OWLv2 whose patches hold the scene's boxes over the padded square (so the padding and box scaling
+/// run), SAM (segment-anything decoder format) whose decoder returns the instance mask whose box the prompt's corner
+/// points name in the 1024 frame, and the CLIP text encoder for caption grouping (see <see cref="Models"/>). The data
+/// engine's QA is then recomputed from scene.json's exact boxes.
 /// </summary>
 public sealed class PhotoChainEndToEndTests : IDisposable
 {
@@ -25,42 +26,56 @@ public sealed class PhotoChainEndToEndTests : IDisposable
 
     public void Dispose() { try { Directory.Delete(dir, recursive: true); } catch (IOException) { } }
 
-    /// <summary>Metric3D signature (pixel_values [B,3,H,W] → predicted_depth [B,H,W]) whose output is the scene's depth at the network size.</summary>
-    private string SceneDepthModel(RenderedScene scene, string path)
+    /// <summary>A synonym per scene category (declared alike in the tiny CLIP text space), for the duplicate and grouping paths.</summary>
+    private static readonly Dictionary<string, string> Synonym = new()
     {
-        var obs = scene.ToObservation();
-        int w = scene.Width, h = scene.Height;
-        var (ih, iw) = DepthExport.Metric3D.InputSize(h, w);
-        var k = obs.Intrinsics;
-        // Metric3D predicts depth for a camera with f = 1000 px at the network size: raw = meters × 1000 / f_in.
-        double fIn = (k.Fx * iw / w + k.Fy * ih / h) / 2;
-        var raw = new float[ih * iw];
-        for (int v = 0; v < ih; v++)
-            for (int u = 0; u < iw; u++)
-            {
-                int x = Math.Min(w - 1, (int)((u + 0.5) * w / iw)), y = Math.Min(h - 1, (int)((v + 0.5) * h / ih));
-                raw[v * iw + u] = (float)(obs.Depth[x, y] * 1000 / fIn);
-            }
-        return new TinyOnnx()
-            .Input("pixel_values", TinyOnnx.Float, "batch", 3, "height", "width")
-            .Output("predicted_depth", TinyOnnx.Float, "batch", "height", "width")
-            .FloatConstant("zero", [], 0f)
-            .FloatConstant("scene_depth", [ih, iw], raw)
-            .Node("ReduceMean", ["pixel_values"], ["m"], TinyOnnx.Ints("axes", 1), TinyOnnx.Int("keepdims", 0))
-            .Node("Mul", ["m", "zero"], ["z"])
-            .Node("Add", ["z", "scene_depth"], ["predicted_depth"])
-            .Save(path);
+        ["mug"] = "cup", ["bottle"] = "flask", ["book"] = "notebook", ["box"] = "carton", ["ball"] = "sphere", ["chair"] = "seat",
+        ["lamp"] = "light", ["plant pot"] = "flower pot", ["laptop"] = "computer", ["can"] = "tin", ["vase"] = "urn", ["cone"] = "pylon",
+        ["bowl"] = "dish", ["crate"] = "case", ["trash bin"] = "waste bin", ["stool"] = "footstool", ["monitor"] = "screen",
+        ["suitcase"] = "luggage", ["speaker"] = "loudspeaker", ["bucket"] = "pail", ["backpack"] = "rucksack", ["table"] = "desk",
+    };
+
+    /// <summary>
+    /// What the tiny detector finds in a scene: every visible object under its category (logit 2–3, growing with its
+    /// size, as the oracle scores), the floor under "floor", and two extra cases through the real path: the first
+    /// category seen exactly twice has its second object found only under the category's synonym (CLIP groups the two
+    /// captions), and the first category seen once is also found under its synonym with a lower logit (one object
+    /// found twice: the segmenter returns the same mask and the chain drops the duplicate).
+    /// </summary>
+    private static List<SceneRegion> Regions(RenderedScene scene)
+    {
+        var plain = SceneDrivenModels.Regions(scene);
+        var objects = plain.Where(r => r.Query != "floor").ToList();
+        var counts = objects.GroupBy(r => r.Query).ToDictionary(g => g.Key, g => g.Count());
+        var pair = objects.FirstOrDefault(r => counts[r.Query] == 2)?.Query;
+        var single = objects.FirstOrDefault(r => counts[r.Query] == 1)?.Query;
+        var regions = new List<SceneRegion>();
+        bool pairSeen = false;
+        foreach (var r in plain)
+        {
+            regions.Add(r.Query == pair && pairSeen ? r with { Query = Synonym[r.Query] } : r);
+            pairSeen |= r.Query == pair;
+            if (r.Query == single) regions.Add(r with { Query = Synonym[r.Query], Logit = r.Logit - 1f });
+        }
+        return regions;
     }
 
     /// <summary>
-    /// The chain's models for one scene. To switch to the real backends: build tiny OWLv2 and SAM graphs whose outputs
-    /// are the scene's boxes (logits high at one patch per object, pred_boxes the normalised box) and masks (mask logits
-    /// from the instance image), and put the backends over them here in place of the oracle.
+    /// The chain's models for one scene: OWLv2 and SAM backends over tiny graphs driven by the scene's regions, the
+    /// CLIP text encoder over a tiny graph that knows every query, and the Metric3D estimator given.
     /// </summary>
-    private PhotoPerceptionModels Models(RenderedScene scene, MetricDepthEstimator depth)
+    private PhotoPerceptionModels Models(RenderedScene scene, MetricDepthEstimator depth, List<SceneRegion> regions, string folder)
     {
-        var oracle = new ObservationOracle(scene.ToObservation());
-        return new PhotoPerceptionModels { Depth = depth, Detector = oracle, Segmenter = oracle, TextEmbedder = new WordEmbedder() };
+        var tokenizer = SceneDrivenModels.Tokenizer(Path.Combine(folder, "tokenizer"));
+        var owlTokenizer = SceneDrivenModels.Tokenizer(Path.Combine(folder, "tokenizer"), Detectors.OwlExport.QueryTokens);
+        var detector = new Detectors.OwlDetector(SceneDrivenModels.OwlV2(Path.Combine(folder, "owl.onnx"), owlTokenizer, scene.Width, scene.Height, regions),
+            owlTokenizer, Detectors.OwlExport.OwlV2);
+        var segmenter = SceneDrivenModels.Sam(folder, scene.Width, scene.Height, regions);
+        var captions = regions.Select(r => r.Query).Concat(Synonym.Keys).Concat(Synonym.Values).Distinct().ToList();
+        var synonymOf = Synonym.ToDictionary(p => p.Value, p => p.Key);
+        var text = new Clip.ClipTextEncoder(SceneDrivenModels.ClipText(Path.Combine(folder, "text.onnx"), tokenizer, captions,
+            SceneDrivenModels.CaptionEmbeddings(captions, synonymOf)), tokenizer);
+        return new PhotoPerceptionModels { Depth = depth, Detector = detector, Segmenter = segmenter, TextEmbedder = text };
     }
 
     private sealed record Check(string Type, object Engine, object Truth);
@@ -70,7 +85,7 @@ public sealed class PhotoChainEndToEndTests : IDisposable
     {
         var generator = new SceneGenerator(new SceneOptions());
         var checks = new List<Check>();
-        int objects = 0;
+        int objects = 0, duplicates = 0, synonymGroups = 0;
         // Scenes where no category appears more than twice (three of a kind are dropped as ambiguous, by design).
         var scenes = Enumerable.Range(2001, 40).Select(s => (Seed: (long)s, Scene: generator.Generate(s)))
             .Where(p => p.Scene.Description.Objects.Count >= 3 && p.Scene.Description.Objects.GroupBy(o => o.Category).Max(g => g.Count()) <= 2).Take(3);
@@ -80,10 +95,15 @@ public sealed class PhotoChainEndToEndTests : IDisposable
             File.WriteAllBytes(Path.Combine(input, "photo.png"), ColorImageCodec.EncodePng(scene.Image));
             var truthObs = scene.ToObservation();
             var hfov = truthObs.Intrinsics.HorizontalFovDegrees;
-            using var depth = new MetricDepthEstimator(SceneDepthModel(scene, Path.Combine(dir, $"depth-{seed}.onnx")), DepthExport.Metric3D,
+            using var depth = new MetricDepthEstimator(SceneDrivenModels.Metric3D(scene, Path.Combine(dir, $"depth-{seed}.onnx")), DepthExport.Metric3D,
                 new MetricDepthOptions { DefaultHorizontalFovDegrees = hfov });
-            var queries = scene.Description.Objects.Select(o => o.Category).Distinct().ToList();
-            var chain = new PhotoPerceptionChain(Models(scene, depth), new PhotoPerceptionOptions { Queries = queries });
+            var regions = Regions(scene);
+            var queries = regions.Select(r => r.Query).Where(q => q != "floor").Distinct().ToList();
+            var models = Models(scene, depth, regions, Path.Combine(dir, $"models-{seed}"));
+            using var detector = models.Detector!;
+            using var segmenter = models.Segmenter;
+            using var text = (Clip.ClipTextEncoder)models.TextEmbedder;
+            var chain = new PhotoPerceptionChain(models, new PhotoPerceptionOptions { Queries = queries });
             var outDir = Path.Combine(dir, $"out-{seed}");
             var run = new SynthesisRun(new SynthesisPipeline(new SynthesisOptions()), new SynthesisRunOptions { OutDir = outDir, Formats = Synthesis.Dataset.DatasetFormat.Jsonl, Workers = 1 });
             var summary = run.Execute(PhotoSource.FromFolder(input, chain));
@@ -91,6 +111,10 @@ public sealed class PhotoChainEndToEndTests : IDisposable
             var record = JsonNode.Parse(File.ReadAllLines(Path.Combine(outDir, "dataset.jsonl")).Single())!.AsObject();
 
             var notes = record["perception"]!;
+            var detections = notes["detections"]!.AsArray();
+            duplicates += detections.Count(d => ((string?)d!["dropped"])?.StartsWith("duplicate:") == true);
+            synonymGroups += notes["groups"]!.AsArray().Count(g => (string)g!["decision"]! is var decision && decision.StartsWith("share caption")
+                && g["captions"]!.AsArray().Select(c => (string)c!).Distinct().Count() == 2);
             Assert.Equal("metric3d", (string)notes["depth"]!["model"]!);
             Assert.Equal("field-of-view default", (string)notes["depth"]!["focal_source"]!);
             Assert.Equal("floor", (string)notes["support"]!["surface"]!);
@@ -119,6 +143,8 @@ public sealed class PhotoChainEndToEndTests : IDisposable
             }
         }
         Assert.True(objects >= 8, $"only {objects} objects measured");
+        Assert.True(duplicates >= 3, $"{duplicates} synonym detections dropped as duplicates (one per scene expected)");
+        Assert.True(synonymGroups >= 1, "no pair named by a category and its synonym was grouped by the CLIP text encoder");
         var qualitative = checks.Where(c => c.Truth is not double).ToList();
         var quantitative = checks.Where(c => c.Truth is double t && t > 0.05).Select(c => Math.Abs((double)c.Engine - (double)c.Truth) / (double)c.Truth).Order().ToList();
         Assert.True(qualitative.Count >= 20 && quantitative.Count >= 10, $"{qualitative.Count} qualitative, {quantitative.Count} quantitative answers");

@@ -48,15 +48,7 @@ internal static class SegmentationTestModels
     /// </summary>
     public static string SamDecoder(string path, bool lowRes)
     {
-        var g = new TinyOnnx()
-            .Input("image_embeddings", TinyOnnx.Float, 1, 256, 64, 64)
-            .Input("point_coords", TinyOnnx.Float, 1, "num_points", 2)
-            .Input("point_labels", TinyOnnx.Float, 1, "num_points")
-            .Input("mask_input", TinyOnnx.Float, 1, 1, 256, 256)
-            .Input("has_mask_input", TinyOnnx.Float, 1)
-            .Input("orig_im_size", TinyOnnx.Float, 2)
-            .Output("masks", TinyOnnx.Float, 1, "num_masks", "height", "width")
-            .Output("iou_predictions", TinyOnnx.Float, 1, "num_masks");
+        var g = SamDecoderSignature();
         if (lowRes) g.Output("low_res_masks", TinyOnnx.Float, 1, "num_masks", 256, 256);
         g.Int64Constant("flat", [1], -1).Int64Constant("row2", [2], 1, 3)
             .Int64Constant("ax0", [1], 0).Int64Constant("ax1", [1], 1).Int64Constant("ax01", [2], 0, 1);
@@ -101,6 +93,17 @@ internal static class SegmentationTestModels
         if (lowRes) g.Node("Identity", ["low_res_masks"], ["masks"]);
         return g.Save(path);
     }
+
+    /// <summary>A graph declaring the segment-anything decoder's inputs and its `masks` / `iou_predictions` outputs.</summary>
+    public static TinyOnnx SamDecoderSignature() => new TinyOnnx()
+        .Input("image_embeddings", TinyOnnx.Float, 1, 256, 64, 64)
+        .Input("point_coords", TinyOnnx.Float, 1, "num_points", 2)
+        .Input("point_labels", TinyOnnx.Float, 1, "num_points")
+        .Input("mask_input", TinyOnnx.Float, 1, 1, 256, 256)
+        .Input("has_mask_input", TinyOnnx.Float, 1)
+        .Input("orig_im_size", TinyOnnx.Float, 2)
+        .Output("masks", TinyOnnx.Float, 1, "num_masks", "height", "width")
+        .Output("iou_predictions", TinyOnnx.Float, 1, "num_masks");
 
     /// <summary>SAM2 vision encoder: every level is the mean of pixel_values broadcast to the published shape.</summary>
     public static string Sam2Encoder(string path) => new TinyOnnx()

@@ -14,11 +14,14 @@ namespace SpatialVlm.Cli.Commands;
 
 /// <summary>
 /// `bench photos`: per-image time of the photo path except the model calls, on one thread, over rendered scenes
-/// stored as PNG. Models are in-process stand-ins: the scene filter and depth run their real CPU pre-processing
-/// (CLIP 224² tensor; Metric3D resize/normalise, canonical-focal conversion and resize back) around a precomputed
-/// output; detection, segmentation and text embedding answer from the scene (ObservationOracle) and their time is
-/// measured and subtracted. Stages: decode, filter_pre, depth_pre_post, chain (normalisation, mask cleanup,
-/// de-duplication, grouping, support, notes), synthesis (lift, denoise, canonicalize, measure, QA). Medians in ms.
+/// stored as PNG. Models are in-process stand-ins around the backends' real CPU stages: the scene filter and depth
+/// run their pre-processing (CLIP 224² tensor; Metric3D resize/normalise, canonical-focal conversion and resize back)
+/// around a precomputed output; the detector runs OWLv2's (grey-square 960² tensor, query tokenization, decoding of
+/// [3600,Q] logits, NMS) and the segmenter SAM2's (1024² tensor once per image, per box best-IoU pick and upsampling
+/// of 256² logits to a mask) around raw outputs drawn from the scene; the stand-ins' own work (drawing those outputs,
+/// text embedding) is measured and subtracted. Stages: decode, filter_pre, depth_pre_post, detect_pre_post,
+/// segment_pre_post, chain (normalisation, mask cleanup, de-duplication, grouping, support, notes), synthesis (lift,
+/// denoise, canonicalize, measure, QA). Medians in ms.
 /// </summary>
 public static class BenchPhotosCommand
 {
@@ -41,14 +44,6 @@ public static class BenchPhotosCommand
 
     /// <summary>Accumulates the time spent inside stand-in model calls, so it can be subtracted.</summary>
     private sealed class ModelClock { public readonly Stopwatch Watch = new(); }
-
-    private sealed class TimedOracle(ObservationOracle oracle, ModelClock clock) : IObjectDetector, IBoxSegmenter
-    {
-        public string Name => oracle.Name;
-        public IReadOnlyList<Detection> Detect(RgbImage image, IReadOnlyList<string> queries) { clock.Watch.Start(); try { return oracle.Detect(image, queries); } finally { clock.Watch.Stop(); } }
-        public IReadOnlyList<BoxMask> Segment(RgbImage image, IReadOnlyList<PixelBox> boxes) { clock.Watch.Start(); try { return oracle.Segment(image, boxes); } finally { clock.Watch.Stop(); } }
-        public void Dispose() { }
-    }
 
     /// <summary>Unit bag-of-words embeddings (a hashed axis per word); its time counts as a model call.</summary>
     private sealed class HashedWords(ModelClock clock) : ITextEmbedder
@@ -101,7 +96,8 @@ public static class BenchPhotosCommand
     {
         var generator = new SceneGenerator(new SceneOptions { Width = w, Height = h });
         var pipeline = new SynthesisPipeline(new SynthesisOptions());
-        var stages = new[] { "decode", "filter_pre", "depth_pre_post", "chain", "synthesis", "total_without_models" };
+        var stages = new[] { "decode", "filter_pre", "depth_pre_post", "detect_pre_post", "segment_pre_post", "chain", "synthesis", "total_without_models" };
+        var tokenizer = OwlCpuStagesDetector.ByteLevelTokenizer();
         var times = stages.ToDictionary(s => s, _ => new List<double>());
         var modelMs = new List<double>();
         int objects = 0;
@@ -120,12 +116,13 @@ public static class BenchPhotosCommand
                 for (int u = 0; u < iw; u++)
                     raw[v * iw + u] = (float)(truth.Depth[Math.Min(w - 1, u * w / iw), Math.Min(h - 1, v * h / ih)] * 1000 / fIn);
             var clock = new ModelClock();
-            Stopwatch filterWatch = new(), depthWatch = new();
-            var oracle = new TimedOracle(new ObservationOracle(truth), clock);
+            Stopwatch filterWatch = new(), depthWatch = new(), detectWatch = new(), segmentWatch = new();
+            var regions = Regions(truth);
             var chain = new PhotoPerceptionChain(new PhotoPerceptionModels
             {
                 Filter = new PreprocessingFilter(filterWatch), Depth = new PreprocessingDepth(raw, ih, iw, truth.Intrinsics, depthWatch),
-                Detector = oracle, Segmenter = oracle, TextEmbedder = new HashedWords(clock),
+                Detector = new OwlCpuStagesDetector(regions, tokenizer, detectWatch, clock.Watch),
+                Segmenter = new Sam2CpuStagesSegmenter(regions, segmentWatch, clock.Watch), TextEmbedder = new HashedWords(clock),
             }, new PhotoPerceptionOptions { Queries = [.. EverydayVocabulary.Objects, .. truth.Objects.Select(o => o.Category)] });
 
             var sw = Stopwatch.StartNew();
@@ -140,20 +137,38 @@ public static class BenchPhotosCommand
             if (!timed) continue;
             objects += result.Objects.Count;
             double filter = filterWatch.Elapsed.TotalMilliseconds, depth = depthWatch.Elapsed.TotalMilliseconds, model = clock.Watch.Elapsed.TotalMilliseconds;
-            var chainOnly = perceive - filter - depth - model;
+            double detect = detectWatch.Elapsed.TotalMilliseconds, segment = segmentWatch.Elapsed.TotalMilliseconds;
+            var chainOnly = perceive - filter - depth - detect - segment - model;
             times["decode"].Add(decode);
             times["filter_pre"].Add(filter);
             times["depth_pre_post"].Add(depth);
+            times["detect_pre_post"].Add(detect);
+            times["segment_pre_post"].Add(segment);
             times["chain"].Add(chainOnly);
             times["synthesis"].Add(synthesis);
-            times["total_without_models"].Add(decode + filter + depth + chainOnly + synthesis);
+            times["total_without_models"].Add(decode + filter + depth + detect + segment + chainOnly + synthesis);
             modelMs.Add(model);
         }
         var result2 = new Dictionary<string, object> { ["images"] = n, ["image"] = $"{w}x{h}", ["objects_per_image"] = Math.Round((double)objects / n, 1) };
         foreach (var (stage, list) in times) result2[$"{stage}_ms"] = Median(list);
         result2["stand_in_model_ms"] = Median(modelMs);
         result2["threads"] = 1;
+        result2["stand_ins"] = "owlv2 and sam2.1 cpu stages (byte-level CLIP tokenizer), metric3d and clip filter preprocessing";
         return result2;
+    }
+
+    /// <summary>The scene's objects under their categories, then the floor: what the stand-in detector finds and the segmenter cuts.</summary>
+    private static List<BenchRegion> Regions(Observation truth)
+    {
+        int w = truth.Image.Width, n = w * truth.Image.Height;
+        var list = truth.Objects.Where(o => o.Pixels.Length > 0).Select(o => (CaptionNormalizer.Normalize(o.Category), o.Pixels)).ToList();
+        if (truth.SupportPixels is { Length: > 0 } floor) list.Add(("floor", floor));
+        return list.Select(r =>
+        {
+            var mark = new bool[n];
+            foreach (var p in r.Pixels) mark[p] = true;
+            return new BenchRegion(r.Item1, ObservationOracle.BoxOf(r.Pixels, w), mark);
+        }).ToList();
     }
 
     private static double Median(List<double> values)

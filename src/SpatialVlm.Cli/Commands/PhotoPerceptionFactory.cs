@@ -30,31 +30,50 @@ public sealed record PhotoModelChoice
 /// </summary>
 public static class PhotoPerceptionFactory
 {
+    private const string ClipText = "clip-vit-base-patch32-text", ClipVision = "clip-vit-base-patch32-vision";
+
+    /// <summary>The full chain for plain photos: scene filter (unless turned off), metric depth, detector, segmenter, CLIP text.</summary>
     public static PhotoPerceptionChain Open(ModelStore store, PhotoModelChoice choice)
     {
-        const string clipText = "clip-vit-base-patch32-text", clipVision = "clip-vit-base-patch32-vision";
         store.Require(choice.DepthModel, ModelRole.Depth);
+        RequireObjectModels(store, choice);
+        if (choice.Filter) store.Require(ClipVision, ModelRole.ClipVision);
+
+        var depth = MetricDepthEstimator.Open(store, choice.DepthModel, new MetricDepthOptions { DefaultHorizontalFovDegrees = choice.FieldOfViewDegrees });
+        var text = ClipTextEncoder.Open(store, ClipText);
+        // Workers each send one photo; the batchers merge concurrent photos into one inference call.
+        ISceneFilter? filter = choice.Filter
+            ? new BatchedSceneFilter(new ClipSceneFilter(text, ClipImageEncoder.Open(store, ClipVision), new SceneFilterOptions { Threshold = choice.FilterThreshold }))
+            : null;
+        return ObjectChain(store, choice, text, new BatchedDepthEstimator(depth), filter);
+    }
+
+    /// <summary>
+    /// The chain for unannotated RGB-D frames: detector, segmenter and CLIP text only (the sensor gives depth and
+    /// intrinsics; a sensor capture needs no scene filter).
+    /// </summary>
+    public static PhotoPerceptionChain OpenForRgbd(ModelStore store, PhotoModelChoice choice)
+    {
+        RequireObjectModels(store, choice);
+        return ObjectChain(store, choice, ClipTextEncoder.Open(store, ClipText), depth: null, filter: null);
+    }
+
+    private static void RequireObjectModels(ModelStore store, PhotoModelChoice choice)
+    {
         if (choice.Captioner is { } captioner) store.Require(captioner, ModelRole.Captioner);
         else store.Require(choice.Detector, ModelRole.Detector);
         store.Require(choice.Segmenter, ModelRole.Segmenter);
-        store.Require(clipText, ModelRole.ClipText);
-        if (choice.Filter) store.Require(clipVision, ModelRole.ClipVision);
+        store.Require(ClipText, ModelRole.ClipText);
+    }
 
-        var depth = MetricDepthEstimator.Open(store, choice.DepthModel, new MetricDepthOptions { DefaultHorizontalFovDegrees = choice.FieldOfViewDegrees });
-        var text = ClipTextEncoder.Open(store, clipText);
-        // Workers each send one photo; the batchers merge concurrent photos into one inference call.
-        ISceneFilter? filter = choice.Filter
-            ? new BatchedSceneFilter(new ClipSceneFilter(text, ClipImageEncoder.Open(store, clipVision), new SceneFilterOptions { Threshold = choice.FilterThreshold }))
-            : null;
-        var models = new PhotoPerceptionModels
+    private static PhotoPerceptionChain ObjectChain(ModelStore store, PhotoModelChoice choice, ClipTextEncoder text, IDepthEstimator? depth, ISceneFilter? filter) =>
+        new(new PhotoPerceptionModels
         {
-            Filter = filter, Depth = new BatchedDepthEstimator(depth),
+            Filter = filter, Depth = depth,
             Detector = choice.Captioner is null ? DetectorFactory.Open(store, choice.Detector) : null,
             Captioner = choice.Captioner is { } c ? Florence2RegionCaptioner.Open(store, c) : null,
             Segmenter = BoxSegmenters.Open(store, choice.Segmenter), TextEmbedder = text,
-        };
-        return new PhotoPerceptionChain(models, choice.Chain);
-    }
+        }, choice.Chain);
 
     /// <summary>Queries from "a,b,c" or a vocabulary file (one per line, # comments); the default vocabulary when neither is given.</summary>
     public static IReadOnlyList<string> Queries(string? list, string? file)

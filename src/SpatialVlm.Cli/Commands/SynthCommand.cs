@@ -17,7 +17,7 @@ public static class SynthCommand
         var outDir = new Option<string>("--out") { Description = "output folder (dataset.jsonl, images/, README.md card; a rerun resumes)", Required = true };
         var scenes = new Option<int?>("--scenes") { Description = "render N procedural scenes in-process as the input" };
         var seed = new Option<long>("--seed") { Description = "first scene seed, and the seed mixed into question sampling", DefaultValueFactory = _ => 0 };
-        var input = new Option<string?>("--input") { Description = "input folder: scene folders (scene.json each), an RGB-D folder (color/, depth/, intrinsics.json, optional annotations.json), or photos (jpg/png/webp recursively, WebDataset .tar shards, Parquet with an image column) for the perception models" };
+        var input = new Option<string?>("--input") { Description = "input folder: scene folders (scene.json each), an RGB-D folder (color/, depth/, intrinsics.json, optional annotations.json; without it the detector and segmenter propose objects over the sensor depth), or photos (jpg/png/webp recursively, WebDataset .tar shards, Parquet with an image column) for the perception models" };
         var format = new Option<string>("--format") { Description = "output formats: any of jsonl,parquet,llava", DefaultValueFactory = _ => "jsonl,parquet,llava" };
         var qaPerImage = new Option<int>("--qa-per-image") { Description = "questions per image", DefaultValueFactory = _ => 30 };
         var size = new Option<string>("--size") { Description = "procedural scene size WxH", DefaultValueFactory = _ => "640x480" };
@@ -80,7 +80,8 @@ public static class SynthCommand
     {
         if (!Directory.Exists(dir)) throw new SpatialVlmException($"{dir}: no such folder");
         if (SceneFolderSource.Matches(dir)) return new SceneFolderSource(dir);
-        if (RgbdFolderSource.Matches(dir)) return new RgbdFolderSource(dir);
+        if (RgbdFolderSource.Matches(dir))
+            return new RgbdFolderSource(dir, perception: RgbdFolderSource.HasAnnotations(dir) ? null : PhotoPerceptionFactory.OpenForRgbd(ModelStore.FromEnvironment(), choice()));
         if (!PhotoInputs.Matches(dir))
             throw new SpatialVlmException($"{dir}: no scene folders (scene.json), RGB-D folder (color/, depth/, intrinsics.json), images, .tar shards or .parquet files found");
         var (photos, what) = PhotoInputs.Find(dir, imageColumn);

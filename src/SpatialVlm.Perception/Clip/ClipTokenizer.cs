@@ -101,7 +101,7 @@ public sealed partial class ClipTokenizer
     internal static char[] ByteToChar() => BytePairMerges.ByteToChar();
 
     /// <summary>The vocabulary order of the 256 byte symbols in CLIP's vocab.json: printable bytes first, then the rest.</summary>
-    internal static char[] ByteSymbolsInVocabOrder()
+    public static char[] ByteSymbolsInVocabOrder()
     {
         var map = ByteToChar();
         return Enumerable.Range(0, 256).Where(b => map[b] == b).Concat(Enumerable.Range(0, 256).Where(b => map[b] != b)).Select(b => map[b]).ToArray();

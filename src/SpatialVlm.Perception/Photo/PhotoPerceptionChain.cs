@@ -4,11 +4,14 @@ using SpatialVlm.Perception.Depth;
 
 namespace SpatialVlm.Perception.Photo;
 
-/// <summary>The models a <see cref="PhotoPerceptionChain"/> runs. Exactly one of Detector and Captioner proposes objects; Filter is optional.</summary>
+/// <summary>
+/// The models a <see cref="PhotoPerceptionChain"/> runs. Exactly one of Detector and Captioner proposes objects;
+/// Filter is optional; Depth may be left out when the chain only sees RGB-D frames (sensor depth).
+/// </summary>
 public sealed record PhotoPerceptionModels
 {
     public ISceneFilter? Filter { get; init; }
-    public required IDepthEstimator Depth { get; init; }
+    public IDepthEstimator? Depth { get; init; }
     public IObjectDetector? Detector { get; init; }
     public IRegionCaptioner? Captioner { get; init; }
     public required IBoxSegmenter Segmenter { get; init; }
@@ -21,9 +24,11 @@ public sealed record PhotoPerceptionModels
 /// normalisation → background classes dropped → ambiguity resolution (captions grouped by CLIP text similarity; a group
 /// of two shares the higher-scoring caption so the question engine names them by position, larger groups are dropped).
 /// Every decision goes into the observation's perception notes. A floor (else table) mask found by the support queries
-/// becomes the support pixels canonicalization fits the plane to. Thread-safe when the models are.
+/// becomes the support pixels canonicalization fits the plane to. On an RGB-D frame (<see cref="IRgbdPerception"/>)
+/// the sensor's depth and intrinsics replace the depth model and the scene filter is skipped (a sensor capture is a
+/// scene); the rest is the same. Thread-safe when the models are.
 /// </summary>
-public sealed class PhotoPerceptionChain : IPhotoPerception
+public sealed class PhotoPerceptionChain : IPhotoPerception, IRgbdPerception
 {
     private readonly PhotoPerceptionModels models;
     private readonly IReadOnlySet<string> background;
@@ -48,7 +53,7 @@ public sealed class PhotoPerceptionChain : IPhotoPerception
     }
 
     public string Description =>
-        $"{(models.Filter is { } f ? f.Name + " → " : "")}{models.Depth.Name} → " +
+        $"{(models.Filter is { } f ? f.Name + " → " : "")}{models.Depth?.Name ?? "sensor depth"} → " +
         $"{(models.Detector is { } d ? $"{d.Name} ({objectQueries.Length} queries)" : models.Captioner!.Name)} → {models.Segmenter.Name}";
 
     /// <summary>One proposal and what became of it.</summary>
@@ -69,6 +74,7 @@ public sealed class PhotoPerceptionChain : IPhotoPerception
 
     public Observation Perceive(string id, RgbImage image, CameraIntrinsics? intrinsics = null)
     {
+        if (models.Depth is null) throw new SpatialVlmException("this perception chain has no depth model: it takes RGB-D frames only");
         var notes = new JsonObject();
         if (models.Filter is { } filter)
         {
@@ -84,14 +90,28 @@ public sealed class PhotoPerceptionChain : IPhotoPerception
         }
 
         var depth = models.Depth.Estimate(image, intrinsics);
-        notes["depth"] = new JsonObject
-        {
-            ["model"] = models.Depth.Name,
-            ["focal_source"] = depth.Focal switch { FocalSource.Given => "given", FocalSource.Model => "model", _ => "field-of-view default" },
-            ["fx"] = Math.Round(depth.Intrinsics.Fx, 2), ["fy"] = Math.Round(depth.Intrinsics.Fy, 2),
-            ["hfov_deg"] = Math.Round(depth.Intrinsics.HorizontalFovDegrees, 2),
-        };
+        notes["depth"] = DepthNote(models.Depth.Name, depth.Focal switch { FocalSource.Given => "given", FocalSource.Model => "model", _ => "field-of-view default" }, depth.Intrinsics);
+        return PerceiveObjects(id, image, depth.Depth, depth.Intrinsics, notes);
+    }
 
+    /// <summary>An RGB-D frame: objects from detection and segmentation, depth and intrinsics from the sensor (no depth model, no scene filter).</summary>
+    public Observation Perceive(string id, RgbImage image, DepthMap depth, CameraIntrinsics intrinsics)
+    {
+        if (depth.Width != image.Width || depth.Height != image.Height)
+            throw new SpatialVlmException($"{id}: depth is {depth.Width}x{depth.Height} but the colour image is {image.Width}x{image.Height}");
+        var notes = new JsonObject { ["depth"] = DepthNote("sensor", "given", intrinsics) };
+        return PerceiveObjects(id, image, depth, intrinsics, notes);
+    }
+
+    private static JsonObject DepthNote(string model, string focalSource, CameraIntrinsics k) => new()
+    {
+        ["model"] = model, ["focal_source"] = focalSource,
+        ["fx"] = Math.Round(k.Fx, 2), ["fy"] = Math.Round(k.Fy, 2), ["hfov_deg"] = Math.Round(k.HorizontalFovDegrees, 2),
+    };
+
+    /// <summary>Detection → segmentation → cleanup → grouping → support, over metric depth already known.</summary>
+    private Observation PerceiveObjects(string id, RgbImage image, DepthMap depth, CameraIntrinsics intrinsics, JsonObject notes)
+    {
         var candidates = Propose(image);
         Classify(candidates, image);
         Segment(candidates, image);
@@ -115,7 +135,7 @@ public sealed class PhotoPerceptionChain : IPhotoPerception
         }
         return new Observation
         {
-            Id = id, Image = image, Depth = depth.Depth, Intrinsics = depth.Intrinsics, Objects = objects,
+            Id = id, Image = image, Depth = depth, Intrinsics = intrinsics, Objects = objects,
             SupportPixels = supportPixels, Perception = notes,
         };
     }

@@ -23,8 +23,9 @@ public sealed record RgbdSourceOptions
 /// <summary>
 /// An RGB-D folder (INTERFACES.md "Input folders"): color/ and depth/ with matching file stems, intrinsics.json, and
 /// optionally annotations.json in COCO format. Annotated objects are used as given: segmentations (polygons, RLE)
-/// as masks, box-only objects separated from support and background by <see cref="BoxSegmentation"/>. Frames without
-/// annotations fail with a one-line reason (objects then come from detection models), and so does any unreadable file;
+/// as masks, box-only objects separated from support and background by <see cref="BoxSegmentation"/>. Without
+/// annotations.json the detection models propose the objects (<see cref="IRgbdPerception"/>, given by the caller) over
+/// the sensor's depth and intrinsics; without either, frames fail with a one-line reason, as does any unreadable file;
 /// the run counts them and goes on.
 /// </summary>
 public sealed class RgbdFolderSource : IObservationSource
@@ -36,9 +37,11 @@ public sealed class RgbdFolderSource : IObservationSource
     private readonly RgbdSourceOptions options;
     private readonly RgbdIntrinsics intrinsics;
     private readonly CocoAnnotations? annotations;
+    private readonly IRgbdPerception? perception;
     private readonly Dictionary<string, (string Color, string? Depth)> files;
 
-    public RgbdFolderSource(string root, RgbdSourceOptions? options = null)
+    /// <param name="perception">Proposes objects when the folder has no annotations.json (ignored when it has one).</param>
+    public RgbdFolderSource(string root, RgbdSourceOptions? options = null, IRgbdPerception? perception = null)
     {
         if (!Matches(root)) throw new SpatialVlmException($"{root}: not an RGB-D folder (needs color/ and depth/)");
         this.root = root;
@@ -46,6 +49,7 @@ public sealed class RgbdFolderSource : IObservationSource
         intrinsics = RgbdIntrinsics.Load(Path.Combine(root, "intrinsics.json"));
         var annotationPath = Path.Combine(root, "annotations.json");
         annotations = File.Exists(annotationPath) ? CocoAnnotations.Load(annotationPath) : null;
+        this.perception = annotations is null ? perception : null;
         var depthByStem = StemIndex(Path.Combine(root, "depth"), DepthExtensions, "depth");
         var colorByStem = StemIndex(Path.Combine(root, "color"), ColorExtensions, "color");
         files = colorByStem.ToDictionary(kv => kv.Key, kv => (kv.Value, depthByStem.GetValueOrDefault(kv.Key)), StringComparer.Ordinal);
@@ -54,17 +58,21 @@ public sealed class RgbdFolderSource : IObservationSource
 
     public static bool Matches(string dir) => Directory.Exists(Path.Combine(dir, "color")) && Directory.Exists(Path.Combine(dir, "depth"));
 
-    public string Description => $"{Items.Count} RGB-D frames in {root} ({DepthDecoding.FormatName(intrinsics.Format)} depth{(annotations is null ? ", no annotations" : "")})";
+    /// <summary>True when the RGB-D folder gives its objects (annotations.json); otherwise detection models must propose them.</summary>
+    public static bool HasAnnotations(string dir) => File.Exists(Path.Combine(dir, "annotations.json"));
+
+    public string Description => $"{Items.Count} RGB-D frames in {root} ({DepthDecoding.FormatName(intrinsics.Format)} depth" +
+        (annotations is not null ? ")" : perception is not null ? $"; objects from {perception.Description})" : ", no annotations)");
     public IReadOnlyList<SourceItem> Items { get; }
 
     public Observation Load(SourceItem item)
     {
         var (colorPath, depthPath) = files[item.Id];
         // Checked before decoding: without objects there is nothing to do with the pixels.
-        if (annotations is null)
-            throw new SpatialVlmException($"{item.Id}: no annotations.json, and unannotated frames need the detection models (perception issue) to propose objects");
+        if (annotations is null && perception is null)
+            throw new SpatialVlmException($"{item.Id}: no annotations.json, and no detection models were given to propose objects");
         var fileName = Path.GetFileName(colorPath);
-        if (!annotations.HasImage(fileName)) throw new SpatialVlmException($"{item.Id}: {fileName} is not among annotations.json's images");
+        if (annotations is not null && !annotations.HasImage(fileName)) throw new SpatialVlmException($"{item.Id}: {fileName} is not among annotations.json's images");
         if (depthPath is null) throw new SpatialVlmException($"{item.Id}: no depth file with this stem in depth/");
         var image = ColorImageFile.DecodeFile(colorPath, options.Decode);
         var depth = DepthDecoding.DecodeFile(depthPath, intrinsics.Format, intrinsics.DepthScale);
@@ -74,7 +82,15 @@ public sealed class RgbdFolderSource : IObservationSource
 
         var bare = new Observation { Id = item.Id, Image = image, Depth = depth, Intrinsics = k, Objects = [] };
         var synthesis = new SynthesisOptions { Canonicalization = options.Canonicalization, MaxDepth = options.MaxDepth };
-        var frame = new Canonicalizer(synthesis).Estimate(bare, (int)(item.Seed & int.MaxValue));
+        FrameEstimate Frame() => new Canonicalizer(synthesis).Estimate(bare, (int)(item.Seed & int.MaxValue));
+        if (annotations is null)
+        {
+            var perceived = perception!.Perceive(item.Id, image, depth, k) with { Id = item.Id };
+            if (perceived.SupportPixels is not null) return perceived;
+            var plane = Frame();
+            return perceived with { SupportPixels = plane.Canonicalized ? SupportPixels(depth, k, plane) : null };
+        }
+        var frame = Frame();
         var objects = annotations.For(fileName).Select(a => new ObjectMask(a.Id, a.Category, a.Category,
             MaskOf(a, depth, k, frame, $"{item.Id}/{a.Id}"))).ToList();
         return bare with { Objects = objects, SupportPixels = frame.Canonicalized ? SupportPixels(depth, k, frame) : null };
