@@ -16,7 +16,7 @@ public sealed class SynthCaptionerFlagTests : IDisposable
         Directory.Delete(dir, recursive: true);
     }
 
-    private (int Exit, string Err) Synth(string captioner)
+    private (int Exit, string Err) Synth(string captioner, params string[] extra)
     {
         var store = Path.Combine(dir, "store");
         Environment.SetEnvironmentVariable("SPATIALVLM_HOME", store);
@@ -27,7 +27,7 @@ public sealed class SynthCaptionerFlagTests : IDisposable
         var photos = Directory.CreateDirectory(Path.Combine(dir, "photos")).FullName;
         File.WriteAllBytes(Path.Combine(photos, "a.png"), ColorImageCodec.EncodePng(new RgbImage(4, 3)));
         var stderr = new StringWriter();
-        var exit = CliRunner.Run(CommandTree.Build(), ["synth", "--out", Path.Combine(dir, "out"), "--input", photos, "--captioner", captioner], new StringWriter(), stderr);
+        var exit = CliRunner.Run(CommandTree.Build(), ["synth", "--out", Path.Combine(dir, "out"), "--input", photos, "--captioner", captioner, .. extra], new StringWriter(), stderr);
         return (exit, stderr.ToString());
     }
 
@@ -47,5 +47,14 @@ public sealed class SynthCaptionerFlagTests : IDisposable
         Assert.NotEqual(0, exit);
         Assert.Single(err.TrimEnd().Split('\n'));
         Assert.Contains("is a Detector model, not Captioner", err);
+    }
+
+    [Fact]
+    public void AnUnknownCaptionerTaskIsOneLine()
+    {
+        var (exit, err) = Synth("florence-2-base-ft", "--captioner-task", "caption-everything");
+        Assert.NotEqual(0, exit);
+        Assert.Single(err.TrimEnd().Split('\n'));
+        Assert.Contains("unknown Florence-2 task 'caption-everything'", err);
     }
 }

@@ -17,6 +17,8 @@ public sealed record PhotoModelChoice
     public string Detector { get; init; } = "owlv2-base-patch16-ensemble";
     /// <summary>A region captioner (e.g. florence-2-base-ft) proposing the objects instead of the detector; null: the detector.</summary>
     public string? Captioner { get; init; }
+    /// <summary>The region captioner's task (Florence-2: dense region captions or category names).</summary>
+    public Florence2Task CaptionerTask { get; init; } = Florence2Task.DenseRegionCaption;
     public string Segmenter { get; init; } = "sam2.1-hiera-tiny";
     public bool Filter { get; init; } = true;
     public double FilterThreshold { get; init; } = new SceneFilterOptions().Threshold;
@@ -71,7 +73,7 @@ public static class PhotoPerceptionFactory
         {
             Filter = filter, Depth = depth,
             Detector = choice.Captioner is null ? DetectorFactory.Open(store, choice.Detector) : null,
-            Captioner = choice.Captioner is { } c ? Florence2RegionCaptioner.Open(store, c) : null,
+            Captioner = choice.Captioner is { } c ? Florence2RegionCaptioner.Open(store, c, new Florence2Options { Task = choice.CaptionerTask }) : null,
             Segmenter = BoxSegmenters.Open(store, choice.Segmenter), TextEmbedder = text,
         }, choice.Chain);
 

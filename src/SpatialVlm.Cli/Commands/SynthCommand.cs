@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SpatialVlm.Core;
 using SpatialVlm.Perception.Models;
+using SpatialVlm.Perception.Captioning;
 using SpatialVlm.Perception.Photo;
 using SpatialVlm.Scenes;
 using SpatialVlm.Synthesis;
@@ -26,6 +27,7 @@ public static class SynthCommand
         var depthModel = new Option<string>("--depth-model") { Description = "metric depth model (see `models list`)", DefaultValueFactory = _ => new PhotoModelChoice().DepthModel };
         var detector = new Option<string>("--detector") { Description = "open-vocabulary detector model", DefaultValueFactory = _ => new PhotoModelChoice().Detector };
         var captioner = new Option<string?>("--captioner") { Description = "propose objects with a region captioner instead of detecting the query vocabulary: florence-2-base-ft (Florence-2 dense region captions)" };
+        var captionerTask = new Option<string>("--captioner-task") { Description = "Florence-2 task: dense (<DENSE_REGION_CAPTION>, short descriptions) or od (<OD>, category names)", DefaultValueFactory = _ => "dense" };
         var segmenter = new Option<string>("--segmenter") { Description = "box-prompted segmentation model", DefaultValueFactory = _ => new PhotoModelChoice().Segmenter };
         var queries = new Option<string?>("--queries") { Description = "detection queries, comma-separated (default: an everyday indoor/outdoor object vocabulary)" };
         var vocabulary = new Option<string?>("--vocabulary") { Description = "file of detection queries, one per line" };
@@ -34,7 +36,7 @@ public static class SynthCommand
         var fov = new Option<double>("--fov") { Description = "horizontal field of view (degrees) assumed when the depth model gives no focal length", DefaultValueFactory = _ => new PhotoModelChoice().FieldOfViewDegrees };
         var imageColumn = new Option<string?>("--image-column") { Description = "Parquet column holding image bytes (default: found from the schema)" };
         var cmd = new Command("synth", "The data engine: observations in, spatial QA dataset out (OUT/dataset.jsonl, OUT/images/, OUT/README.md).")
-        { outDir, scenes, seed, input, format, qaPerImage, size, workers, perception, depthModel, detector, captioner, segmenter, queries, vocabulary, filterThreshold, noFilter, fov, imageColumn };
+        { outDir, scenes, seed, input, format, qaPerImage, size, workers, perception, depthModel, detector, captioner, captionerTask, segmenter, queries, vocabulary, filterThreshold, noFilter, fov, imageColumn };
         cmd.SetAction(parse =>
         {
             var n = parse.GetValue(scenes);
@@ -49,7 +51,7 @@ public static class SynthCommand
             if (parse.GetValue(perception) != "models") throw new SpatialVlmException($"--perception '{parse.GetValue(perception)}' is not known; use 'models'");
             PhotoModelChoice Choice() => new()
             {
-                DepthModel = parse.GetValue(depthModel)!, Detector = parse.GetValue(detector)!, Captioner = parse.GetValue(captioner), Segmenter = parse.GetValue(segmenter)!,
+                DepthModel = parse.GetValue(depthModel)!, Detector = parse.GetValue(detector)!, Captioner = parse.GetValue(captioner), CaptionerTask = Florence2Tasks.Parse(parse.GetValue(captionerTask)!), Segmenter = parse.GetValue(segmenter)!,
                 Filter = !parse.GetValue(noFilter), FilterThreshold = parse.GetValue(filterThreshold), FieldOfViewDegrees = parse.GetValue(fov),
                 Chain = new PhotoPerceptionOptions { Queries = PhotoPerceptionFactory.Queries(parse.GetValue(queries), parse.GetValue(vocabulary)) },
             };
