@@ -102,6 +102,51 @@ public sealed class RequestBatcherTests : IDisposable
         Assert.NotEqual(got[0][0], got[2][0]);
     }
 
+    /// <summary>Records how images reach the backend; each image's detection carries its width so results can be traced.</summary>
+    private sealed class RecordingDetector : SpatialVlm.Perception.Photo.IObjectDetector
+    {
+        public ConcurrentBag<int> BatchSizes { get; } = [];
+        public string Name => "recording";
+        public IReadOnlyList<SpatialVlm.Perception.Photo.Detection> Detect(RgbImage image, IReadOnlyList<string> queries) => Detect([image], queries)[0];
+        public IReadOnlyList<IReadOnlyList<SpatialVlm.Perception.Photo.Detection>> Detect(IReadOnlyList<RgbImage> images, IReadOnlyList<string> queries)
+        {
+            BatchSizes.Add(images.Count);
+            return images.Select(i => (IReadOnlyList<SpatialVlm.Perception.Photo.Detection>)[new(new(0, 0, i.Width, i.Height), 1, 0, queries[0])]).ToArray();
+        }
+        public void Dispose() { }
+    }
+
+    [Fact]
+    public void DetectionsOfOneQueryListAreBatchedAndOtherListsRunAlone()
+    {
+        var inner = new RecordingDetector();
+        var detector = new BatchedObjectDetector(inner, new RequestBatcherOptions { MaxBatch = 3, MaxWait = TimeSpan.FromSeconds(10) });
+        string[] shared = ["mug"];
+        var got = new string[3];
+        using var start = new Barrier(3);
+        var threads = Enumerable.Range(0, 3).Select(i => new Thread(() =>
+        {
+            start.SignalAndWait();
+            var d = detector.Detect(Solid(10 + i, 8, 0), shared).Single();
+            got[i] = $"{d.Label}:{d.Box.X1}";
+        })).ToArray();
+        foreach (var t in threads) t.Start();
+        foreach (var t in threads) t.Join();
+        Assert.Equal(["mug:10", "mug:11", "mug:12"], got);
+        Assert.Equal([3], inner.BatchSizes.ToArray());
+
+        // Different query lists in one batch are not merged: each image is detected with its own queries.
+        var mixed = new RecordingDetector();
+        var detector2 = new BatchedObjectDetector(mixed, new RequestBatcherOptions { MaxBatch = 2, MaxWait = TimeSpan.FromSeconds(10) });
+        var labels = new string[2];
+        using var start2 = new Barrier(2);
+        var pair = new[] { "cup", "lamp" }.Select((q, i) => new Thread(() => { start2.SignalAndWait(); labels[i] = detector2.Detect(Solid(5, 5, 0), [q]).Single().Label; })).ToArray();
+        foreach (var t in pair) t.Start();
+        foreach (var t in pair) t.Join();
+        Assert.Equal(["cup", "lamp"], labels);
+        Assert.Equal([1, 1], mixed.BatchSizes.ToArray());
+    }
+
     private static RgbImage Solid(int w, int h, byte v)
     {
         var img = new RgbImage(w, h);

@@ -72,7 +72,7 @@ public static class PhotoPerceptionFactory
         new(new PhotoPerceptionModels
         {
             Filter = filter, Depth = depth,
-            Detector = choice.Captioner is null ? DetectorFactory.Open(store, choice.Detector) : null,
+            Detector = choice.Captioner is null ? new BatchedObjectDetector(DetectorFactory.Open(store, choice.Detector)) : null,
             Captioner = choice.Captioner is { } c ? Florence2RegionCaptioner.Open(store, c, new Florence2Options { Task = choice.CaptionerTask }) : null,
             Segmenter = BoxSegmenters.Open(store, choice.Segmenter), TextEmbedder = text,
         }, choice.Chain);

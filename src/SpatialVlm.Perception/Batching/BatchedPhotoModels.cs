@@ -24,3 +24,20 @@ public sealed class BatchedSceneFilter(ClipSceneFilter filter, RequestBatcherOpt
     public long Batches => batcher.Batches;
     public SceneFilterDecision Decide(RgbImage image) => batcher.Run(image);
 }
+
+/// <summary>
+/// A detector whose single-image calls from concurrent workers are batched. Only calls with the same query list share
+/// a batch (the photo chain always sends its one list); a call with other queries runs on its own.
+/// </summary>
+public sealed class BatchedObjectDetector(IObjectDetector detector, RequestBatcherOptions? options = null) : IObjectDetector
+{
+    private readonly RequestBatcher<(RgbImage Image, IReadOnlyList<string> Queries), IReadOnlyList<Detection>> batcher =
+        new(requests => requests.All(r => ReferenceEquals(r.Queries, requests[0].Queries))
+            ? detector.Detect(requests.Select(r => r.Image).ToArray(), requests[0].Queries)
+            : requests.Select(r => detector.Detect(r.Image, r.Queries)).ToArray(), options);
+
+    public string Name => detector.Name;
+    public long Batches => batcher.Batches;
+    public IReadOnlyList<Detection> Detect(RgbImage image, IReadOnlyList<string> queries) => batcher.Run((image, queries));
+    public void Dispose() => detector.Dispose();
+}

@@ -32,6 +32,9 @@ public interface IObjectDetector : IDisposable
     string Name { get; }
     /// <summary>Detections after score thresholding and class-aware NMS, best first.</summary>
     IReadOnlyList<Detection> Detect(RgbImage image, IReadOnlyList<string> queries);
+    /// <summary>The same for several images with one set of queries, batched where the backend can.</summary>
+    IReadOnlyList<IReadOnlyList<Detection>> Detect(IReadOnlyList<RgbImage> images, IReadOnlyList<string> queries) =>
+        images.Select(i => Detect(i, queries)).ToArray();
 }
 
 /// <summary>A mask for one box prompt: pixel indices (y·width + x) of the original image, and the model's predicted IoU.</summary>
