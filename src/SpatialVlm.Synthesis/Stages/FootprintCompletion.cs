@@ -14,6 +14,8 @@ public static class FootprintCompletion
 {
     /// <summary>Share of points at each lateral extreme whose depth locates a silhouette point.</summary>
     private const double ExtremeShare = 0.03;
+    /// <summary>Lateral distance (m) within which points count as tied with the last extreme point (float noise is ~1e-7 m).</summary>
+    private const double TieTolerance = 1e-5;
 
     /// <summary>The visible points plus their reflection through the estimated footprint centre (z unchanged).</summary>
     public static PointCloud Complete(PointCloud world, Point3 camera)
@@ -34,13 +36,17 @@ public static class FootprintCompletion
         int k = Math.Max(1, (int)(n * ExtremeShare));
         // Each silhouette's depth is the middle of its extreme points' depth range, not their mean: along an edge
         // that runs away from the camera the points crowd toward the front, and a mean would pull the centre forward.
+        // Points tied with the k-th extreme belong to it too: on an edge running straight along the line of sight
+        // every point is a silhouette point, and picking k of them by float noise would shift the centre.
         double SilhouetteDepth(bool left)
         {
+            double limit = u[order[left ? k - 1 : n - k]];
             double lo = double.MaxValue, hi = double.MinValue;
-            for (int i = 0; i < k; i++)
+            for (int i = 0; i < n; i++)
             {
-                var ti = t[order[left ? i : n - 1 - i]];
-                lo = Math.Min(lo, ti); hi = Math.Max(hi, ti);
+                int p = order[left ? i : n - 1 - i];
+                if (i >= k && Math.Abs(u[p] - limit) > TieTolerance) break;
+                lo = Math.Min(lo, t[p]); hi = Math.Max(hi, t[p]);
             }
             return (lo + hi) / 2;
         }
