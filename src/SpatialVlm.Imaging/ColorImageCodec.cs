@@ -41,7 +41,8 @@ public static class ColorImageCodec
         return Decode(File.ReadAllBytes(path), path, options);
     }
 
-    private static RgbImage ToRgb(SKBitmap bitmap)
+    /// <summary>The RGB pixels of an 8-bit RGBA bitmap (alpha dropped).</summary>
+    public static RgbImage ToRgb(SKBitmap bitmap)
     {
         var img = new RgbImage(bitmap.Width, bitmap.Height);
         var src = bitmap.GetPixelSpan();

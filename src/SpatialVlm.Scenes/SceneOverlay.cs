@@ -12,9 +12,6 @@ public static class SceneOverlay
     private static readonly SKColor[] Colors =
         [new(255, 64, 64), new(64, 200, 255), new(255, 220, 40), new(120, 255, 120), new(255, 120, 255), new(255, 160, 60), new(200, 200, 255), new(60, 255, 210)];
 
-    // Corner index bits: 1 = +width, 2 = +length, 4 = +height (UprightBox.Corners order).
-    private static readonly (int, int)[] Edges = [(0, 1), (2, 3), (4, 5), (6, 7), (0, 2), (1, 3), (4, 6), (5, 7), (0, 4), (1, 5), (2, 6), (3, 7)];
-
     public static byte[] EncodePng(RgbImage image, SceneDescription scene)
     {
         using var bitmap = ColorImageCodec.ToBitmap(image);
@@ -36,15 +33,10 @@ public static class SceneOverlay
         {
             var color = Colors[(o.Id - 1) % Colors.Length];
             line.Color = color;
-            var corners = o.Box.Corners().Select(camFromWorld.Apply).ToArray();
-            foreach (var (a, b) in Edges)
-            {
-                if (!ClipToFront(corners[a], corners[b], out var p, out var q)) continue;
-                var (u0, v0) = k.Project(p); var (u1, v1) = k.Project(q);
+            foreach (var (u0, v0, u1, v1) in BoxWireframe.Project(o.Box, camFromWorld, k))
                 canvas.DrawLine((float)u0 * scale, (float)v0 * scale, (float)u1 * scale, (float)v1 * scale, line);
-            }
             var top = camFromWorld.Apply(o.Box.Center + new Point3(0, 0, o.Box.Height / 2));
-            if (top.Z <= 0.05) continue;
+            if (top.Z <= BoxWireframe.NearPlane) continue;
             var (tu, tv) = k.Project(top);
             var label = $"{o.Id} {o.Caption}";
             var width = font.MeasureText(label);
@@ -53,16 +45,5 @@ public static class SceneOverlay
             text.Color = color;
             canvas.DrawText(label, x, y, SKTextAlign.Left, font, text);
         }
-    }
-
-    // The part of segment a–b in front of the camera (z ≥ 0.05 m).
-    private static bool ClipToFront(Point3 a, Point3 b, out Point3 p, out Point3 q)
-    {
-        const double near = 0.05;
-        p = a; q = b;
-        if (a.Z < near && b.Z < near) return false;
-        if (a.Z < near) p = a + (b - a) * ((near - a.Z) / (b.Z - a.Z));
-        if (b.Z < near) q = b + (a - b) * ((near - b.Z) / (a.Z - b.Z));
-        return true;
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using SpatialVlm.Core;
 using SpatialVlm.Synthesis.Dataset;
+using SpatialVlm.Synthesis.Pictures;
 using SpatialVlm.Synthesis.Sources;
 using SpatialVlm.Synthesis.Stages;
 
@@ -15,6 +16,10 @@ public sealed record SynthesisRunOptions
     public long Seed { get; init; }
     /// <summary>Images processed at once (default: the core count).</summary>
     public int Workers { get; init; } = Environment.ProcessorCount;
+    /// <summary>Also draw OUT/overlays/&lt;id&gt;.png: what the engine saw in each image (default false).</summary>
+    public bool Overlays { get; init; }
+    /// <summary>How overlays are drawn.</summary>
+    public OverlayOptions Overlay { get; init; } = new();
 }
 
 public sealed record RunProgress(int Done, int Total, int Failed, int Resumed);
@@ -25,12 +30,14 @@ public sealed record RunSummary(int Images, int Failed, int Resumed, int Qa, Dat
 /// Runs the pipeline over a source into OUT. Each image's record is written atomically to
 /// OUT/records/&lt;id&gt;.json as soon as it is done, so a rerun into the same folder resumes: finished ids
 /// are read back, not redone. The dataset files are then assembled in id order, so the output is identical
-/// for the same seed however the work was split between workers or runs.
+/// for the same seed however the work was split between workers or runs. With overlays on, each image also gets
+/// OUT/overlays/&lt;id&gt;.png (failed images too, when an image was loaded); a rerun draws only the missing ones.
 /// </summary>
 public sealed class SynthesisRun(SynthesisPipeline pipeline, SynthesisRunOptions options)
 {
     private string RecordsDir => Path.Combine(options.OutDir, "records");
     private string ImagesDir => Path.Combine(options.OutDir, "images");
+    private string OverlaysDir => Path.Combine(options.OutDir, "overlays");
 
     public RunSummary Execute(IObservationSource source, IProgress<RunProgress>? progress = null, CancellationToken ct = default)
     {
@@ -56,7 +63,8 @@ public sealed class SynthesisRun(SynthesisPipeline pipeline, SynthesisRunOptions
             if (File.Exists(path)) records.Add(JsonNode.Parse(File.ReadAllText(path))!.AsObject());
             else failures.Add((item.Id, (string)JsonNode.Parse(File.ReadAllText(FailurePath(item.Id)))!["reason"]!));
         }
-        var stats = WriteDataset(records, failures);
+        var overlays = options.Overlays ? items.Count(i => File.Exists(OverlayPath(i.Id))) : (int?)null;
+        var stats = WriteDataset(records, failures, overlays);
         return new RunSummary(items.Count, failures.Count, resumed, stats.QaTotal, stats, started.Elapsed);
     }
 
@@ -65,26 +73,45 @@ public sealed class SynthesisRun(SynthesisPipeline pipeline, SynthesisRunOptions
     private ItemState ProcessOne(IObservationSource source, SourceItem item)
     {
         var recordPath = RecordPath(item.Id);
-        if (IsComplete(recordPath)) return ItemState.Resumed;
-        if (File.Exists(FailurePath(item.Id))) return ItemState.Failed;
+        bool needOverlay = options.Overlays && !File.Exists(OverlayPath(item.Id));
+        bool complete = IsComplete(recordPath);
+        if (complete && !needOverlay) return ItemState.Resumed;
+        bool failedBefore = !complete && File.Exists(FailurePath(item.Id));
+        if (failedBefore && !needOverlay) return ItemState.Failed;
+        Observation? obs = null;
         try
         {
-            var obs = source.Load(item);
+            obs = source.Load(item);
             var result = pipeline.Run(obs, ItemSeed(item));
-            var (bytes, ext) = source.ImageFile(item, obs);
-            var imageRel = $"images/{item.Id}{ext}";
-            AtomicFile.WriteAllBytes(Path.Combine(options.OutDir, imageRel), bytes);
-            var record = DatasetRecordBuilder.Build(result, imageRel);
-            AtomicFile.WriteAllText(recordPath, record.ToJsonString());
-            return ItemState.Done;
+            if (!complete)
+            {
+                var (bytes, ext) = source.ImageFile(item, obs);
+                var imageRel = $"images/{item.Id}{ext}";
+                AtomicFile.WriteAllBytes(Path.Combine(options.OutDir, imageRel), bytes);
+                var record = DatasetRecordBuilder.Build(result, imageRel);
+                AtomicFile.WriteAllText(recordPath, record.ToJsonString());
+                if (failedBefore) File.Delete(FailurePath(item.Id));
+            }
+            if (needOverlay) WriteOverlay(item.Id, OverlayContent.FromResult(result, pipeline.Options.Canonicalization.PlaneDistance));
+            return complete ? ItemState.Resumed : ItemState.Done;
         }
         catch (Exception e) when (e is SpatialVlmException or IOException or InvalidDataException or FormatException or ArgumentException)
         {
             if (e is IOException && !Directory.Exists(options.OutDir)) throw;
-            AtomicFile.WriteAllText(FailurePath(item.Id), new JsonObject { ["id"] = item.Id, ["reason"] = e.Message.Split('\n')[0] }.ToJsonString());
-            return ItemState.Failed;
+            var reason = e.Message.Split('\n')[0];
+            if (!complete) AtomicFile.WriteAllText(FailurePath(item.Id), new JsonObject { ["id"] = item.Id, ["reason"] = reason }.ToJsonString());
+            if (needOverlay)
+            {
+                // Drawn when an image was loaded: by the source, or by perception before it turned the image down.
+                if (obs is not null) WriteOverlay(item.Id, OverlayContent.FromFailure(obs.Image, obs.Objects, obs.Perception, reason));
+                else if (e is ImageRejectedException rejected) WriteOverlay(item.Id, OverlayContent.FromFailure(rejected.Image, [], rejected.Perception, reason));
+            }
+            return complete ? ItemState.Resumed : ItemState.Failed;
         }
     }
+
+    private void WriteOverlay(string id, OverlayContent content) =>
+        AtomicFile.WriteAllBytes(OverlayPath(id), OverlayRenderer.EncodePng(content, options.Overlay));
 
     private static bool IsComplete(string recordPath)
     {
@@ -104,6 +131,7 @@ public sealed class SynthesisRun(SynthesisPipeline pipeline, SynthesisRunOptions
 
     private string RecordPath(string id) => Path.Combine(RecordsDir, id + ".json");
     private string FailurePath(string id) => Path.Combine(RecordsDir, id + ".failed.json");
+    private string OverlayPath(string id) => Path.Combine(OverlaysDir, id + ".png");
 
     /// <summary>Creates OUT and removes temporary files a killed run left behind.</summary>
     private void PrepareOutput()
@@ -112,6 +140,7 @@ public sealed class SynthesisRun(SynthesisPipeline pipeline, SynthesisRunOptions
         {
             Directory.CreateDirectory(RecordsDir);
             Directory.CreateDirectory(ImagesDir);
+            if (options.Overlays) Directory.CreateDirectory(OverlaysDir);
             var probe = Path.Combine(options.OutDir, $".write-test-{Environment.ProcessId}");
             File.WriteAllText(probe, "");
             File.Delete(probe);
@@ -120,12 +149,12 @@ public sealed class SynthesisRun(SynthesisPipeline pipeline, SynthesisRunOptions
         {
             throw new SpatialVlmException($"{options.OutDir}: output folder is not writable ({e.Message.Split('\n')[0]})", e);
         }
-        foreach (var dir in new[] { options.OutDir, RecordsDir, ImagesDir })
+        foreach (var dir in new[] { options.OutDir, RecordsDir, ImagesDir, OverlaysDir }.Where(Directory.Exists))
             foreach (var tmp in Directory.EnumerateFiles(dir, ".*.tmp"))
                 File.Delete(tmp);
     }
 
-    private DatasetStatistics WriteDataset(List<JsonObject> records, List<(string Id, string Reason)> failures)
+    private DatasetStatistics WriteDataset(List<JsonObject> records, List<(string Id, string Reason)> failures, int? overlays)
     {
         var outDir = options.OutDir;
         AtomicFile.Write(Path.Combine(outDir, "dataset.jsonl"), s =>
@@ -136,7 +165,7 @@ public sealed class SynthesisRun(SynthesisPipeline pipeline, SynthesisRunOptions
         if (options.Formats.HasFlag(DatasetFormat.Parquet)) ParquetDatasetWriter.Write(Path.Combine(outDir, "dataset.parquet"), records, outDir);
         if (options.Formats.HasFlag(DatasetFormat.Llava)) LlavaWriter.Write(Path.Combine(outDir, "llava.json"), records);
         var stats = DatasetStatistics.Compute(records, failures);
-        AtomicFile.WriteAllText(Path.Combine(outDir, "README.md"), stats.ToMarkdown("Spatial VQA dataset", MarginPolicy()));
+        AtomicFile.WriteAllText(Path.Combine(outDir, "README.md"), stats.ToMarkdown("Spatial VQA dataset", MarginPolicy(), overlays));
         var manifest = new JsonObject
         {
             ["images"] = records.Count + failures.Count,

@@ -105,7 +105,10 @@ public sealed class PhotoPerceptionChainTests
         Assert.Null(small.SupportPixels);
         Assert.StartsWith("table mask has ", (string)small.Perception!["support"]!["reason"]!);
         var noSupport = ChainScenes.Chain(truth, new WordEmbedder(), new PhotoPerceptionOptions { Queries = ["unicorn"], SupportQueries = [] });
-        Assert.StartsWith("no usable objects (0 proposals", Assert.Throws<SpatialVlmException>(() => noSupport.Perceive("none", truth.Image)).Message);
+        var none = Assert.Throws<ImageRejectedException>(() => noSupport.Perceive("none", truth.Image));
+        Assert.StartsWith("no usable objects (0 proposals", none.Message);
+        Assert.Same(truth.Image, none.Image); // the rejected image and notes travel with the reason, for the run's overlay
+        Assert.NotNull(none.Perception!["detections"]);
     }
 
     /// <summary>Reports every detection a second time under the query "cup" with a lower score and a 90 % mask, as two queries finding one object do.</summary>
@@ -145,7 +148,8 @@ public sealed class PhotoPerceptionChainTests
     public void SceneFilterRejectionFailsWithItsScoreAndAcceptanceIsRecorded()
     {
         var truth = Scene.ToObservation();
-        var e = Assert.Throws<SpatialVlmException>(() => ChainScenes.Chain(truth, new WordEmbedder(), filter: new FixedFilter(false, 0.2)).Perceive("x", truth.Image));
+        var e = Assert.Throws<ImageRejectedException>(() => ChainScenes.Chain(truth, new WordEmbedder(), filter: new FixedFilter(false, 0.2)).Perceive("x", truth.Image));
+        Assert.Equal(0.2, (double)e.Perception!["scene_filter"]!["score"]!);
         Assert.StartsWith("scene filter: ", e.Message);
         Assert.Contains("0.200", e.Message);
         var kept = ChainScenes.Chain(truth, new WordEmbedder(), filter: new FixedFilter(true, 0.8)).Perceive("x", truth.Image);

@@ -34,9 +34,10 @@ public static class SynthCommand
         var filterThreshold = new Option<double>("--filter-threshold") { Description = "CLIP scene filter: keep photos whose keep-prompt probability is at least this", DefaultValueFactory = _ => new PhotoModelChoice().FilterThreshold };
         var noFilter = new Option<bool>("--no-filter") { Description = "skip the CLIP scene filter" };
         var fov = new Option<double>("--fov") { Description = "horizontal field of view (degrees) assumed when the depth model gives no focal length", DefaultValueFactory = _ => new PhotoModelChoice().FieldOfViewDegrees };
+        var overlays = new Option<bool>("--overlays") { Description = "also draw OUT/overlays/<id>.png per image: tinted masks with names and measured sizes, measured boxes, support plane, skipped objects and dropped detections with reasons, frame legend; failed images show why" };
         var imageColumn = new Option<string?>("--image-column") { Description = "Parquet column holding image bytes (default: found from the schema)" };
         var cmd = new Command("synth", "The data engine: observations in, spatial QA dataset out (OUT/dataset.jsonl, OUT/images/, OUT/README.md).")
-        { outDir, scenes, seed, input, format, qaPerImage, size, workers, perception, depthModel, detector, captioner, captionerTask, segmenter, queries, vocabulary, filterThreshold, noFilter, fov, imageColumn };
+        { outDir, scenes, seed, input, format, qaPerImage, size, workers, perception, depthModel, detector, captioner, captionerTask, segmenter, queries, vocabulary, filterThreshold, noFilter, fov, imageColumn, overlays };
         cmd.SetAction(parse =>
         {
             var n = parse.GetValue(scenes);
@@ -66,6 +67,7 @@ public static class SynthCommand
                 Formats = DatasetFormats.Parse(parse.GetValue(format)!),
                 Seed = s,
                 Workers = Math.Max(1, parse.GetValue(workers)),
+                Overlays = parse.GetValue(overlays),
             });
             var output = parse.InvocationConfiguration.Output;
             var summary = ProgressDisplay.Run(output, $"synth: {source.Description}", source.Items.Count, "images",

@@ -86,7 +86,7 @@ public sealed class PhotoPerceptionChain : IPhotoPerception, IRgbdPerception
                 ["top_prompt"] = top?.Prompt, ["top_probability"] = top is null ? null : Math.Round(top.Probability, 4),
             };
             if (!decision.Keep)
-                throw new SpatialVlmException($"scene filter: not a scene for spatial questions (keep score {decision.Score:0.000}{(top is null ? "" : $"; closest prompt '{top.Prompt}'")})");
+                throw new ImageRejectedException($"scene filter: not a scene for spatial questions (keep score {decision.Score:0.000}{(top is null ? "" : $"; closest prompt '{top.Prompt}'")})", image, notes);
         }
 
         var depth = models.Depth.Estimate(image, intrinsics);
@@ -131,7 +131,7 @@ public sealed class PhotoPerceptionChain : IPhotoPerception, IRgbdPerception
         if (objects.Count == 0)
         {
             var reasons = candidates.GroupBy(c => c.Dropped ?? "support only").Select(g => $"{g.Count()} {Reason(g.Key)}");
-            throw new SpatialVlmException($"no usable objects ({candidates.Count} proposals{(candidates.Count == 0 ? "" : ": " + string.Join("; ", reasons))})");
+            throw new ImageRejectedException($"no usable objects ({candidates.Count} proposals{(candidates.Count == 0 ? "" : ": " + string.Join("; ", reasons))})", image, notes);
         }
         return new Observation
         {

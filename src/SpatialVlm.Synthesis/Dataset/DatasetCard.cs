@@ -81,7 +81,8 @@ public sealed record DatasetStatistics(
     // Numbers inside reasons ("12 < 40") would make every reason unique; the card groups by wording.
     private static string Generalize(string reason) => Regex.Replace(reason, @"\d+(\.\d+)?", "N");
 
-    public string ToMarkdown(string title, IEnumerable<string> policyLines)
+    /// <param name="overlays">How many overlay pictures OUT/overlays/ holds, or null when the run drew none.</param>
+    public string ToMarkdown(string title, IEnumerable<string> policyLines, int? overlays = null)
     {
         var sb = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
@@ -96,6 +97,12 @@ public sealed record DatasetStatistics(
         sb.AppendLine(inv, $"| question types present | {QaByType.Count} of 43 |");
         if (MedianGravityDisagreementDegrees is { } g) sb.AppendLine(inv, $"| median angle between known and estimated gravity | {g:0.00}° |");
         sb.AppendLine();
+        if (overlays is { } n)
+        {
+            sb.AppendLine("## Overlays").AppendLine();
+            sb.AppendLine(inv, $"`overlays/<id>.png` ({n} pictures) shows what the engine saw in each image: every object's mask tinted in its own colour with the name the questions use and its measured size (width × length × height, m); its measured upright box as a wireframe, dashed when the object gets no size questions; the support plane's pixels lightly shaded; objects left out in grey with the reason; for photos, dropped detections as thin dashed boxes. The legend gives how the frame was found (known gravity, estimated, or the camera fallback) and the camera's angle; a failed image's picture carries the reason in a red banner.");
+            sb.AppendLine();
+        }
         sb.AppendLine("## Margin policy");
         foreach (var line in policyLines) sb.AppendLine($"- {line}");
         sb.AppendLine();
