@@ -25,6 +25,13 @@ public static class CliRunner
             config.Error.WriteLine($"error: {Unwrap(e).Message.Split('\n')[0]}");
             return 1;
         }
+        catch (Exception e) when (Unwrap(e) is not OutOfMemoryException)
+        {
+            // A failure no layer turned into a message is a bug, but the user still gets one line (and exit 70, EX_SOFTWARE), not a stack trace.
+            var cause = Unwrap(e);
+            config.Error.WriteLine($"error: unexpected {cause.GetType().Name}: {cause.Message.Split('\n')[0].Trim()}");
+            return 70;
+        }
     }
 
     private static Exception Unwrap(Exception e) =>

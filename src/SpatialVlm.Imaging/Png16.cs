@@ -23,6 +23,7 @@ public static class Png16
             throw new SpatialVlmException($"{source}: expected a 16-bit depth PNG, got {bitDepth}-bit");
         if (colorType != 0 && colorType != 4)
             throw new SpatialVlmException($"{source}: expected a single-channel 16-bit PNG, got colour type {colorType}");
+        if (TruncatedChunk(bytes) is { } cut) throw new SpatialVlmException($"{source}: truncated PNG (the {cut} chunk runs past the end of the file)");
         int w, h, comp;
         ushort* data;
         try
@@ -34,7 +35,7 @@ public static class Png16
         {
             throw new SpatialVlmException($"{source}: corrupt PNG ({e.Message})", e);
         }
-        if (data == null) throw new SpatialVlmException($"{source}: corrupt or truncated PNG ({StbImage.stbi__g_failure_reason})");
+        if (data == null) throw new SpatialVlmException($"{source}: corrupt PNG ({PrintableReason(StbImage.stbi__g_failure_reason)})");
         try
         {
             var values = new ushort[w * h];
@@ -43,6 +44,28 @@ public static class Png16
         }
         finally { CRuntimeFree(data); }
     }
+
+    /// <summary>The type of the first chunk whose declared length runs past the end of the bytes, or null.</summary>
+    private static string? TruncatedChunk(byte[] bytes)
+    {
+        long at = 8;
+        while (at + 8 <= bytes.Length)
+        {
+            long length = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan((int)at));
+            var type = System.Text.Encoding.ASCII.GetString(bytes, (int)at + 4, 4);
+            if (at + 12 + length > bytes.Length) return type;
+            if (type == "IEND") return null;
+            at += 12 + length;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// StbImageSharp's failure reason is one process-wide field (another thread's decode may have set it, or left it
+    /// unprintable); only a printable one-line reason is shown.
+    /// </summary>
+    private static string PrintableReason(string? reason) =>
+        reason is { Length: > 0 } r && r.All(c => c >= ' ' && c < 127) ? r : "the image data is damaged";
 
     public static (ushort[] Values, int Width, int Height) ReadFile(string path)
     {

@@ -24,6 +24,22 @@ public sealed record PhotoModelChoice
     public double FilterThreshold { get; init; } = new SceneFilterOptions().Threshold;
     public double FieldOfViewDegrees { get; init; } = new MetricDepthOptions().DefaultHorizontalFovDegrees;
     public PhotoPerceptionOptions Chain { get; init; } = new();
+
+    /// <summary>
+    /// Checks the flags and that every named model exists in the catalog with the right role, before any model file is
+    /// looked for: a wrong flag is reported as itself, not as a model to pull first or as a failure of every photo.
+    /// </summary>
+    public void Validate(ModelStore store, bool photos)
+    {
+        if (photos && !(FieldOfViewDegrees is > 0 and < 180))
+            throw new SpatialVlmException($"--fov {FieldOfViewDegrees} is not a field of view: give degrees between 0 and 180 (exclusive)");
+        if (photos && !(FilterThreshold is >= 0 and <= 1))
+            throw new SpatialVlmException($"--filter-threshold {FilterThreshold} is not a probability: give a value in [0, 1]");
+        if (photos) store.Find(DepthModel, ModelRole.Depth);
+        if (Captioner is { } captioner) store.Find(captioner, ModelRole.Captioner);
+        else store.Find(Detector, ModelRole.Detector);
+        store.Find(Segmenter, ModelRole.Segmenter);
+    }
 }
 
 /// <summary>
@@ -37,6 +53,7 @@ public static class PhotoPerceptionFactory
     /// <summary>The full chain for plain photos: scene filter (unless turned off), metric depth, detector, segmenter, CLIP text.</summary>
     public static PhotoPerceptionChain Open(ModelStore store, PhotoModelChoice choice)
     {
+        choice.Validate(store, photos: true);
         store.Require(choice.DepthModel, ModelRole.Depth);
         RequireObjectModels(store, choice);
         if (choice.Filter) store.Require(ClipVision, ModelRole.ClipVision);
@@ -56,6 +73,7 @@ public static class PhotoPerceptionFactory
     /// </summary>
     public static PhotoPerceptionChain OpenForRgbd(ModelStore store, PhotoModelChoice choice)
     {
+        choice.Validate(store, photos: false);
         RequireObjectModels(store, choice);
         return ObjectChain(store, choice, ClipTextEncoder.Open(store, ClipText), depth: null, filter: null);
     }

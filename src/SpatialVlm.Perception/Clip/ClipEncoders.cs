@@ -1,3 +1,4 @@
+using SpatialVlm.Perception.Batching;
 using SpatialVlm.Core;
 using SpatialVlm.Perception.Models;
 using SpatialVlm.Perception.Onnx;
@@ -107,7 +108,7 @@ public sealed class ClipImageEncoder : IDisposable
         foreach (var chunk in images.Chunk(MaxBatch))
         {
             var input = new float[chunk.Length * per];
-            Parallel.For(0, chunk.Length, b => Preprocess(chunk[b], input.AsSpan(b * per, per)));
+            PerImageParallel.For(chunk.Length, b => Preprocess(chunk[b], input.AsSpan(b * per, per)));
             var output = model.Run([OnnxInput.Of("pixel_values", input, chunk.Length, 3, Size, Size)], "image_embeds")[0];
             result.AddRange(Embeddings.NormalizedRows(output, model.Path, "image_embeds"));
         }

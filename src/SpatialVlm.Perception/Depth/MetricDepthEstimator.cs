@@ -1,3 +1,4 @@
+using SpatialVlm.Perception.Batching;
 using SpatialVlm.Core;
 using SpatialVlm.Perception.Models;
 using SpatialVlm.Perception.Onnx;
@@ -43,6 +44,8 @@ public sealed class MetricDepthEstimator : IDisposable, Photo.IDepthEstimator
         Name = export.Name;
         Options = options ?? new MetricDepthOptions();
         if (Options.MaxBatch < 1) throw new SpatialVlmException($"depth batch size must be at least 1, got {Options.MaxBatch}");
+        if (!(Options.DefaultHorizontalFovDegrees is > 0 and < 180))
+            throw new SpatialVlmException($"field of view {Options.DefaultHorizontalFovDegrees}° must be between 0 and 180 degrees");
         outputNames = export.FocalOutputName is { } focal ? [export.OutputName, focal] : [export.OutputName];
         model = OnnxModel.Open(modelPath, Options.Session, [(export.InputName, typeof(float))], outputNames.Select(n => (n, typeof(float))).ToArray());
     }
@@ -79,7 +82,7 @@ public sealed class MetricDepthEstimator : IDisposable, Photo.IDepthEstimator
                 CheckShape(output, chunk.Length, ih, iw);
                 for (int b = 0; b < chunk.Length; b++) RejectAllZero(output.Data.AsSpan(b * ih * iw, ih * iw));
                 var focals = outputs.Length > 1 ? ModelFocals(outputs[1], chunk.Length) : null;
-                Parallel.For(0, chunk.Length, b =>
+                PerImageParallel.For(chunk.Length, b =>
                     results[chunk[b]] = Postprocess(requests[chunk[b]], output.Data.AsSpan(b * ih * iw, ih * iw), ih, iw, focals?[b]));
             }
         return results;
@@ -90,7 +93,7 @@ public sealed class MetricDepthEstimator : IDisposable, Photo.IDepthEstimator
     {
         int per = 3 * ih * iw;
         var input = new float[chunk.Length * per];
-        Parallel.For(0, chunk.Length, b => DepthTensors.Prepare(Export, requests[chunk[b]].Image, ih, iw, input.AsSpan(b * per, per)));
+        PerImageParallel.For(chunk.Length, b => DepthTensors.Prepare(Export, requests[chunk[b]].Image, ih, iw, input.AsSpan(b * per, per)));
         return input;
     }
 

@@ -1,3 +1,4 @@
+using SpatialVlm.Perception.Batching;
 using SpatialVlm.Core;
 using SpatialVlm.Perception.Models;
 using SpatialVlm.Perception.Onnx;
@@ -74,7 +75,7 @@ public sealed class GroundingDinoDetector : IObjectDetector
                 var (ih, iw) = group.Key;
                 int per = 3 * ih * iw, batch = chunk.Length;
                 var pixels = new float[batch * per];
-                Parallel.For(0, batch, b => Preprocess(images[chunk[b]], ih, iw, pixels.AsSpan(b * per, per)));
+                PerImageParallel.For(batch, b => Preprocess(images[chunk[b]], ih, iw, pixels.AsSpan(b * per, per)));
                 var pixelMask = new long[batch * ih * iw];
                 Array.Fill(pixelMask, 1L);
                 foreach (var prompt in prompts)

@@ -1,3 +1,4 @@
+using SpatialVlm.Perception.Batching;
 using SpatialVlm.Core;
 using SpatialVlm.Perception.Clip;
 using SpatialVlm.Perception.Models;
@@ -81,7 +82,7 @@ public sealed class OwlDetector : IObjectDetector
         foreach (var chunk in Enumerable.Range(0, images.Count).Chunk(Options.MaxBatch))
         {
             var pixels = new float[chunk.Length * per];
-            Parallel.For(0, chunk.Length, b => Export.Preprocess(images[chunk[b]], pixels.AsSpan(b * per, per)));
+            PerImageParallel.For(chunk.Length, b => Export.Preprocess(images[chunk[b]], pixels.AsSpan(b * per, per)));
             var outputs = model.Run([
                 OnnxInput.Of("pixel_values", pixels, chunk.Length, 3, s, s),
                 OnnxInput.Of("input_ids", ids, q, OwlExport.QueryTokens),

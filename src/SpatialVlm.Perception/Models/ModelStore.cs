@@ -27,6 +27,13 @@ public sealed class ModelStore(string home, IReadOnlyList<ModelEntry> entries)
         Entries.FirstOrDefault(e => e.Name == name)
         ?? throw new SpatialVlmException($"unknown model '{name}'; known: {string.Join(", ", Entries.Select(e => e.Name))}");
 
+    /// <summary>The catalog entry, or a one-line error when the name is unknown or the model has another role.</summary>
+    public ModelEntry Find(string name, ModelRole role)
+    {
+        var entry = Find(name);
+        return entry.Role == role ? entry : throw new SpatialVlmException($"model '{name}' is a {entry.Role} model, not {role}");
+    }
+
     public string ModelFolder(ModelEntry entry) => Path.Combine(Home, "models", entry.Name);
 
     public string FilePath(ModelEntry entry, ModelFile file) => Path.Combine(ModelFolder(entry), file.Path.Replace('/', Path.DirectorySeparatorChar));
@@ -36,8 +43,7 @@ public sealed class ModelStore(string home, IReadOnlyList<ModelEntry> entries)
     /// <summary>The model's folder, or a one-line error naming the pull command when any file is missing.</summary>
     public string Require(string name, ModelRole? role = null)
     {
-        var entry = Find(name);
-        if (role is { } r && entry.Role != r) throw new SpatialVlmException($"model '{name}' is a {entry.Role} model, not {r}");
+        var entry = role is { } r ? Find(name, r) : Find(name);
         var missing = entry.Files.FirstOrDefault(f => !File.Exists(FilePath(entry, f)));
         if (missing != null)
             throw new SpatialVlmException($"model '{name}' is not downloaded ({FilePath(entry, missing)} is missing): run `spatialvlm models pull {name}`");

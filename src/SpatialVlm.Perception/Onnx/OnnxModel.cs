@@ -41,7 +41,9 @@ public sealed class OnnxModel : IDisposable
         InferenceSession session;
         try
         {
-            using var so = new SessionOptions { IntraOpNumThreads = options.IntraOpThreads, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+            using var so = new SessionOptions { IntraOpNumThreads = options.IntraOpThreads, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+                // Failures reach the caller as one-line exceptions; ORT's own error log would repeat them on stderr.
+                LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
             session = new InferenceSession(path, so);
         }
         catch (OnnxRuntimeException e)

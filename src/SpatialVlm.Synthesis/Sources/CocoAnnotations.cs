@@ -35,6 +35,10 @@ public sealed class CocoAnnotations
             using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
             return Parse(doc.RootElement);
         }
+        catch (SpatialVlmException e)
+        {
+            throw new SpatialVlmException($"{path}: {e.Message}", e);
+        }
         catch (JsonException e)
         {
             throw new SpatialVlmException($"{path}: not valid JSON ({e.Message.Split('\n')[0]})", e);

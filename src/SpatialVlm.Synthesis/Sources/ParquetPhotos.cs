@@ -33,7 +33,7 @@ public sealed class ParquetPhotos
         {
             (ImageColumn, imagePath, captionPath, Rows) = IndexAsync(path, column).GetAwaiter().GetResult();
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (IsCorruptData(e))
         {
             throw new SpatialVlmException($"{path}: cannot read Parquet ({e.Message.Split('\n')[0]})", e);
         }
@@ -64,7 +64,8 @@ public sealed class ParquetPhotos
         for (int i = 0; i < photos.Rows.Count; i++)
         {
             var (g, r) = photos.Rows[i];
-            yield return new PhotoEntry($"{fileKey}/row-{i:D6}", $"{path}:row {i}", () => photos.Read(g, r, i));
+            int row = i; // the read runs later: it must see this row's index, not the loop variable's last value
+            yield return new PhotoEntry($"{fileKey}/row-{row:D6}", $"{path}:row {row}", () => photos.Read(g, r, row));
         }
     }
 
@@ -130,11 +131,17 @@ public sealed class ParquetPhotos
         {
             return LoadAsync(rowGroup).GetAwaiter().GetResult();
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+        catch (Exception e) when (IsCorruptData(e))
         {
             throw new SpatialVlmException($"{path}: cannot read row group {rowGroup} ({e.Message.Split('\n')[0]})", e);
         }
     }
+
+    /// <summary>
+    /// Parquet.Net reports damaged files with many exception types (its own Thrift protocol errors among them, besides
+    /// IO, format, range and decompression errors); any of them from reading the file is that file's corruption.
+    /// </summary>
+    private static bool IsCorruptData(Exception e) => e is not (SpatialVlmException or OutOfMemoryException or OperationCanceledException);
 
     private async Task<(byte[]?[] Images, string?[]? Captions)> LoadAsync(int rowGroup)
     {

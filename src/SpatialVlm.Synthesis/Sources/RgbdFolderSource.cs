@@ -70,14 +70,14 @@ public sealed class RgbdFolderSource : IObservationSource
         var (colorPath, depthPath) = files[item.Id];
         // Checked before decoding: without objects there is nothing to do with the pixels.
         if (annotations is null && perception is null)
-            throw new SpatialVlmException($"{item.Id}: no annotations.json, and no detection models were given to propose objects");
+            throw new SpatialVlmException($"{colorPath}: no annotations.json, and no detection models were given to propose objects");
         var fileName = Path.GetFileName(colorPath);
-        if (annotations is not null && !annotations.HasImage(fileName)) throw new SpatialVlmException($"{item.Id}: {fileName} is not among annotations.json's images");
-        if (depthPath is null) throw new SpatialVlmException($"{item.Id}: no depth file with this stem in depth/");
+        if (annotations is not null && !annotations.HasImage(fileName)) throw new SpatialVlmException($"{colorPath}: {fileName} is not among annotations.json's images");
+        if (depthPath is null) throw new SpatialVlmException($"{colorPath}: no depth file with this stem in depth/");
         var image = ColorImageFile.DecodeFile(colorPath, options.Decode);
         var depth = DepthDecoding.DecodeFile(depthPath, intrinsics.Format, intrinsics.DepthScale);
         if (depth.Width != image.Width || depth.Height != image.Height)
-            throw new SpatialVlmException($"{item.Id}: depth is {depth.Width}x{depth.Height} but the colour image is {image.Width}x{image.Height}");
+            throw new SpatialVlmException($"{depthPath}: depth is {depth.Width}x{depth.Height} but the colour image is {image.Width}x{image.Height}");
         var k = intrinsics.For(image.Width, image.Height, item.Id);
 
         var bare = new Observation { Id = item.Id, Image = image, Depth = depth, Intrinsics = k, Objects = [] };

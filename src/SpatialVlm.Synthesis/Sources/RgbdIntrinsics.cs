@@ -55,8 +55,13 @@ public sealed record RgbdIntrinsics(double Fx, double Fy, double Cx, double Cy, 
             throw new SpatialVlmException($"{source}: focal lengths must be positive and all intrinsics finite");
         var scale = Num("depth_scale") ?? 1000;
         if (!(scale > 0 && double.IsFinite(scale))) throw new SpatialVlmException($"{source}: depth_scale must be positive");
-        var format = root.TryGetProperty("depth_format", out var f) && f.ValueKind == JsonValueKind.String
-            ? DepthDecoding.ParseFormat(f.GetString()!) : DepthFormat.Png16;
+        var format = DepthFormat.Png16;
+        if (root.TryGetProperty("depth_format", out var f) && f.ValueKind != JsonValueKind.Null)
+        {
+            if (f.ValueKind != JsonValueKind.String) throw new SpatialVlmException($"{source}: depth_format must be a string (png16, tum, sun, nyu_raw)");
+            try { format = DepthDecoding.ParseFormat(f.GetString()!); }
+            catch (SpatialVlmException e) { throw new SpatialVlmException($"{source}: {e.Message}", e); }
+        }
         return new RgbdIntrinsics(fx, fy, cx, cy, scale, format, width, height);
     }
 }
