@@ -95,10 +95,14 @@ public sealed class SynthesisRun(SynthesisPipeline pipeline, SynthesisRunOptions
             if (needOverlay) WriteOverlay(item.Id, OverlayContent.FromResult(result, pipeline.Options.Canonicalization.PlaneDistance));
             return complete ? ItemState.Resumed : ItemState.Done;
         }
-        catch (Exception e) when (e is SpatialVlmException or IOException or InvalidDataException or FormatException or ArgumentException)
+        // One bad image must not stop a large run: any failure short of running out of memory or being cancelled is
+        // recorded against its item; failures we did not foresee are labelled as such so they stand out in the manifest.
+        catch (Exception caught) when (caught is not (OutOfMemoryException or OperationCanceledException))
         {
+            var e = caught is AggregateException { InnerExceptions.Count: 1 } single ? single.InnerExceptions[0] : caught;
             if (e is IOException && !Directory.Exists(options.OutDir)) throw;
-            var reason = e.Message.Split('\n')[0];
+            bool foreseen = e is SpatialVlmException or IOException or InvalidDataException or FormatException or ArgumentException;
+            var reason = (foreseen ? "" : $"unexpected {e.GetType().Name}: ") + e.Message.Split('\n')[0];
             if (!complete) AtomicFile.WriteAllText(FailurePath(item.Id), new JsonObject { ["id"] = item.Id, ["reason"] = reason }.ToJsonString());
             if (needOverlay)
             {

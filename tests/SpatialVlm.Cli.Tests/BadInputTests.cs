@@ -77,6 +77,27 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Theory]
+    [InlineData("--workers", "0", "--workers must be at least 1, got 0")]
+    [InlineData("--workers", "-2", "--workers must be at least 1, got -2")]
+    [InlineData("--format", ",", "no output format given")]
+    [InlineData("--format", "", "no output format given")]
+    public void BadRunFlagsAreOneLineErrorsBeforeAnyOutput(string flag, string value, string message)
+    {
+        var (exit, _, err) = Run("synth", "--out", Path.Combine(dir, "out"), "--scenes", "2", flag, value);
+        AssertOneLineError(exit, err, message);
+        Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+    }
+
+    [Fact]
+    public void AFileGivenAsTheInputFolderIsNamedAsAFile()
+    {
+        var file = Path.Combine(dir, "photo.png");
+        File.WriteAllBytes(file, [1, 2, 3]);
+        var (exit, _, err) = Run("synth", "--out", Path.Combine(dir, "out"), "--input", file);
+        AssertOneLineError(exit, err, "photo.png: is a file, not a folder");
+    }
+
+    [Theory]
     [InlineData("--detector", "nosuch", "unknown model 'nosuch'")]
     [InlineData("--segmenter", "owlv2-base-patch16-ensemble", "is a Detector model, not Segmenter")]
     [InlineData("--detector", "mobilesam", "is a Segmenter model, not Detector")]
@@ -155,8 +176,10 @@ public sealed class BadInputTests : IDisposable
         Replace(depth, File.ReadAllBytes(depth)[..2000]);
         var outDir = Path.Combine(dir, "out");
         var (exit, stdout, err) = Run("synth", "--out", outDir, "--input", folder.Root, "--format", "jsonl", "--workers", "1");
-        Assert.True(exit == 0, err + stdout);
+        // The only frame failed: the run still writes its manifest, then says so in one line and exits non-zero.
         Assert.Contains("1 failed", stdout);
+        AssertOneLineError(exit, err, "no image produced a record: 1 failed");
+        Assert.Contains("truncated PNG", err);
         var reason = (string)Failures(outDir).Single()!["reason"]!;
         // The reason used to carry StbImageSharp's process-wide failure field: here 25 NUL characters.
         Assert.Contains("truncated PNG (the IDAT chunk runs past the end of the file)", reason);

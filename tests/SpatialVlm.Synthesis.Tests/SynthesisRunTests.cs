@@ -91,6 +91,35 @@ public sealed class SynthesisRunTests : IDisposable
         public (byte[] Bytes, string Extension) ImageFile(SourceItem item, Observation loaded) => (Imaging.ColorImageCodec.EncodePng(loaded.Image), ".png");
     }
 
+    /// <summary>Procedural scenes, except that the listed items fail with exceptions nobody foresaw (a backend bug, a wrapped parallel failure).</summary>
+    private sealed class FlakySource(ProceduralSource inner, Dictionary<string, Exception> failures) : IObservationSource
+    {
+        public string Description => "flaky";
+        public IReadOnlyList<SourceItem> Items => inner.Items;
+        public Observation Load(SourceItem item) => failures.TryGetValue(item.Id, out var e) ? throw e : inner.Load(item);
+        public (byte[] Bytes, string Extension) ImageFile(SourceItem item, Observation loaded) => inner.ImageFile(item, loaded);
+    }
+
+    [Fact]
+    public void AnUnforeseenFailureFailsOnlyItsItemWithALabelledReason()
+    {
+        var inner = new ProceduralSource(Small, 60, 3);
+        var source = new FlakySource(inner, new()
+        {
+            ["scene-000060"] = new InvalidOperationException("backend state broken\nsecond line"),
+            ["scene-000061"] = new AggregateException(new SpatialVlmException("wrapped by a parallel loop")),
+        });
+        var outDir = Path.Combine(root, "flaky");
+        var summary = Run(outDir, source);
+        Assert.Equal(2, summary.Failed);
+        var failures = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "manifest.json")))!.ToJsonString();
+        Assert.Contains("unexpected InvalidOperationException: backend state broken", failures);
+        Assert.DoesNotContain("second line", failures);
+        Assert.Contains("wrapped by a parallel loop", failures);
+        Assert.DoesNotContain("AggregateException", failures);
+        Assert.Single(File.ReadAllLines(Path.Combine(outDir, "dataset.jsonl")));
+    }
+
     private static Observation FromScene(long seed, Func<Observation, Observation> change) =>
         change(new SceneGenerator(Small).Generate(seed).ToObservation());
 

@@ -46,6 +46,8 @@ public static class SynthCommand
             if (n is <= 0) throw new SpatialVlmException("--scenes must be positive");
             var perImage = parse.GetValue(qaPerImage);
             if (perImage <= 0) throw new SpatialVlmException("--qa-per-image must be positive");
+            if (parse.GetValue(workers) < 1) throw new SpatialVlmException($"--workers must be at least 1, got {parse.GetValue(workers)}");
+            var formats = DatasetFormats.Parse(parse.GetValue(format)!);
             var (w, h) = SceneOptions.ParseSize(parse.GetValue(size)!);
             var s = parse.GetValue(seed);
 
@@ -64,9 +66,9 @@ public static class SynthCommand
             var run = new SynthesisRun(new SynthesisPipeline(options), new SynthesisRunOptions
             {
                 OutDir = parse.GetValue(outDir)!,
-                Formats = DatasetFormats.Parse(parse.GetValue(format)!),
+                Formats = formats,
                 Seed = s,
-                Workers = Math.Max(1, parse.GetValue(workers)),
+                Workers = parse.GetValue(workers),
                 Overlays = parse.GetValue(overlays),
             });
             var output = parse.InvocationConfiguration.Output;
@@ -74,6 +76,11 @@ public static class SynthCommand
                 report => run.Execute(source, new ProgressDisplay.Callback<RunProgress>(p => report(p.Done, $"{p.Failed} failed, {p.Resumed} resumed"))));
             output.WriteLine($"synth: {summary.Images - summary.Failed} images, {summary.Qa} QA pairs, {summary.Failed} failed, {summary.Resumed} resumed, " +
                              $"{summary.Statistics.QaByType.Count} question types, {summary.Images / Math.Max(1e-9, summary.Elapsed.TotalSeconds):0.0} images/s -> {parse.GetValue(outDir)}");
+            if (summary.Images > 0 && summary.Failed == summary.Images)
+            {
+                var (reason, times) = summary.Statistics.FailureReasons.MaxBy(r => r.Value);
+                throw new SpatialVlmException($"no image produced a record: {summary.Failed} failed, most often ({times}×) '{reason}'; see {Path.Combine(parse.GetValue(outDir)!, "manifest.json")}");
+            }
             return 0;
         });
         return cmd;
@@ -82,7 +89,7 @@ public static class SynthCommand
     /// <summary>Scene folders, an RGB-D folder, or else photos (image files, WebDataset shards, Parquet) through the perception models.</summary>
     private static IObservationSource OpenInput(string dir, Func<PhotoModelChoice> choice, string? imageColumn)
     {
-        if (!Directory.Exists(dir)) throw new SpatialVlmException($"{dir}: no such folder");
+        if (!Directory.Exists(dir)) throw new SpatialVlmException(File.Exists(dir) ? $"{dir}: is a file, not a folder (give the folder that holds the inputs)" : $"{dir}: no such folder");
         if (SceneFolderSource.Matches(dir)) return new SceneFolderSource(dir);
         if (RgbdFolderSource.Matches(dir))
             return new RgbdFolderSource(dir, perception: RgbdFolderSource.HasAnnotations(dir) ? null : PhotoPerceptionFactory.OpenForRgbd(ModelStore.FromEnvironment(), choice()));

@@ -10,7 +10,9 @@ public static class DatasetFormats
     public static DatasetFormat Parse(string text)
     {
         DatasetFormat f = DatasetFormat.Jsonl;
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0) throw new FormatException("no output format given (expected any of jsonl, parquet, llava)");
+        foreach (var part in parts)
             f |= part.ToLowerInvariant() switch
             {
                 "jsonl" => DatasetFormat.Jsonl,
