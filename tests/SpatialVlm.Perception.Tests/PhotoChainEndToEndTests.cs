@@ -185,7 +185,7 @@ public sealed class PhotoChainEndToEndTests : IDisposable
         return (agree, median);
     }
 
-    private static bool BoxEquals(Photo.PixelBox box, JsonArray noted) =>
+    internal static bool BoxEquals(Photo.PixelBox box, JsonArray noted) =>
         Math.Abs(box.X0 - (double)noted[0]!) < 0.01 && Math.Abs(box.Y0 - (double)noted[1]!) < 0.01 &&
         Math.Abs(box.X1 - (double)noted[2]!) < 0.01 && Math.Abs(box.Y1 - (double)noted[3]!) < 0.01;
 }

@@ -91,6 +91,7 @@ public sealed class PhotoChainSam2FilterEndToEndTests(ITestOutputHelper output) 
 
         var checks = new List<PhotoChainEndToEndTests.Check>();
         int objects = 0, duplicates = 0;
+        var maskErrors = new List<double>();
         var records = File.ReadAllLines(Path.Combine(outDir, "dataset.jsonl")).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
         Assert.Equal(scenes.Count, records.Count);
         foreach (var record in records)
@@ -101,15 +102,27 @@ public sealed class PhotoChainSam2FilterEndToEndTests(ITestOutputHelper output) 
             Assert.True((bool)note["keep"]!, $"scene {seed}");
             Assert.True(decision.Keep, $"scene {seed}: keep score {decision.Score}");
             Assert.Equal(Math.Round(decision.Score, 4), (double)note["score"]!);
+            // Each kept mask (and the floor's) against its instance mask: the pixel count's relative error.
+            var regions = served.Single(s => s.Scene == scene).Regions;
+            foreach (var detection in record["perception"]!["detections"]!.AsArray().Where(d => (bool)d!["kept"]!))
+            {
+                var truth = regions.First(r => PhotoChainEndToEndTests.BoxEquals(r.Box(scene.Width), detection!["box"]!.AsArray())).Pixels.Length;
+                maskErrors.Add(Math.Abs((int)detection!["mask_pixels"]! - truth) / (double)truth);
+            }
+            var floor = regions.Single(r => r.Query == "floor").Pixels.Length;
+            maskErrors.Add(Math.Abs((int)record["perception"]!["support"]!["pixels"]! - floor) / (double)floor);
             (int o, int d, _) = PhotoChainEndToEndTests.CheckRecord(record, scene, checks);
             objects += o; duplicates += d;
         }
+        // SAM2's masks come back from a 256² grid over the squashed 1024 frame, so edges move by up to ~1.3 px (640 wide / 256 × ½).
+        maskErrors.Sort();
+        double medianMask = maskErrors[maskErrors.Count / 2], worstMask = maskErrors[^1];
+        Assert.True(medianMask <= 0.03 && worstMask <= 0.15, $"mask pixel counts off by {medianMask:P1} (median), {worstMask:P1} (worst) over {maskErrors.Count} masks");
         Assert.True(objects >= 8, $"only {objects} objects measured");
         Assert.True(duplicates >= 3, $"{duplicates} synonym detections dropped as duplicates (one per scene expected)");
-        // SAM2's masks come back from a 256² grid over the squashed 1024 frame, so edges move by up to ~1.3 px (640 wide / 256 × ½).
         var (agreement, medianError) = PhotoChainEndToEndTests.AssertAgreement(checks, minQualitative: 20, minQuantitative: 10, minAgreement: 0.9, maxMedianError: 0.15);
         output.WriteLine($"grey keep score {greyDecision.Score:0.000}; scenes {string.Join(", ", scenes.Select(p => filter.Decide(p.Scene.Image).Score.ToString("0.000")))}; " +
-            $"{checks.Count} answers, qualitative agreement {agreement:P1}, median relative error {medianError:P1}; " +
+            $"mask pixel count error median {medianMask:P2}, worst {worstMask:P2} over {maskErrors.Count}; {checks.Count} answers, qualitative agreement {agreement:P1}, median relative error {medianError:P1}; " +
             $"batches: filter {batchedFilter.Batches}, depth {batchedDepth.Batches}, detector {detector.Batches}");
         Assert.InRange(batchedFilter.Batches, 1, 4);
         Assert.InRange(batchedDepth.Batches, 1, 3);
