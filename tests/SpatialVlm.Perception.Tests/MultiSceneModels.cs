@@ -104,35 +104,21 @@ internal static class MultiSceneModels
             fingerprints.Add(Fingerprint(input));
         }
         const int L = OwlExport.QueryTokens;
-        var ids = new float[k * L];
-        for (int q = 0; q < k; q++)
-        {
-            var t = tokenizer.Encode(known[q]);
-            for (int i = 0; i < L; i++) ids[q * L + i] = i < t.Length ? t[i] : 0;
-        }
         return new TinyOnnx()
             .Input("pixel_values", TinyOnnx.Float, "batch_size", 3, SceneDrivenModels.OwlSize, SceneDrivenModels.OwlSize)
             .Input("input_ids", TinyOnnx.Int64, "num_queries", L)
             .Input("attention_mask", TinyOnnx.Int64, "num_queries", L)
             .Output("logits", TinyOnnx.Float, "batch_size", p, "num_queries")
             .Output("pred_boxes", TinyOnnx.Float, "batch_size", p, 4)
-            .FloatConstant("T", [k, L], ids)
+            .FloatConstant("T", [k, L], SceneDrivenModels.TokenTable(tokenizer, known, L, 0))
             .FloatConstant("W", [scenes.Count, p, k], logits)
             .FloatConstant("boxes", [scenes.Count, p, 4], boxes)
             .FloatConstant("zero", [], 0f).FloatConstant("one", [], 1f).FloatConstant("off", [], Off)
             .Int64Constant("ax1", [1], 1).Int64Constant("ax2", [1], 2)
             .SceneIndex("pixel_values", fingerprints, "scene")
-            // One-hot match M[q,k]: query q's tokens equal known query k's; unknown queries score Off.
-            .Node("Cast", ["input_ids"], ["ids"], TinyOnnx.Int("to", TinyOnnx.Float))
-            .Node("Unsqueeze", ["ids", "ax1"], ["ids3"])
-            .Node("Sub", ["ids3", "T"], ["diff"]).Node("Abs", ["diff"], ["adiff"])
-            .Node("ReduceSum", ["adiff", "ax2"], ["dist"], TinyOnnx.Int("keepdims", 0))
-            .Node("Equal", ["dist", "zero"], ["same"]).Node("Cast", ["same"], ["M"], TinyOnnx.Int("to", TinyOnnx.Float))
-            .Node("Transpose", ["M"], ["Mt"], TinyOnnx.Ints("perm", 1, 0))
+            .OwlQueryMatch()
             .Node("Gather", ["W", "scene"], ["Ws"], TinyOnnx.Int("axis", 0))
             .Node("MatMul", ["Ws", "Mt"], ["picked"])
-            .Node("ReduceSum", ["M", "ax1"], ["matched"], TinyOnnx.Int("keepdims", 0))
-            .Node("Sub", ["one", "matched"], ["unknown"]).Node("Mul", ["unknown", "off"], ["unknownLogit"])
             .Node("Add", ["picked", "unknownLogit"], ["logits"])
             .Node("Gather", ["boxes", "scene"], ["pred_boxes"], TinyOnnx.Int("axis", 0))
             .Save(path);
@@ -199,16 +185,7 @@ internal static class MultiSceneModels
                 r++;
             }
         }
-        return new TinyOnnx()
-            .Input("image_embeddings.0", TinyOnnx.Float, "batch_size", 32, 256, 256)
-            .Input("image_embeddings.1", TinyOnnx.Float, "batch_size", 64, 128, 128)
-            .Input("image_embeddings.2", TinyOnnx.Float, "batch_size", 256, 64, 64)
-            .Input("input_points", TinyOnnx.Float, "batch_size", 1, "num_points", 2)
-            .Input("input_labels", TinyOnnx.Int64, "batch_size", "num_boxes", "num_points")
-            .Input("input_boxes", TinyOnnx.Float, "batch_size", "num_boxes", 4)
-            .Output("iou_scores", TinyOnnx.Float, "batch_size", "num_boxes", 3)
-            .Output("pred_masks", TinyOnnx.Float, "batch_size", "num_boxes", 3, G, G)
-            .Output("object_score_logits", TinyOnnx.Float, "batch_size", "num_boxes", 1)
+        return SegmentationTestModels.Sam2DecoderSignature(G)
             .FloatConstant("corners", [k, 4], corners)
             .FloatConstant("sceneOf", [k], sceneOf)
             .FloatConstant("masks", [k, G, G], masks)

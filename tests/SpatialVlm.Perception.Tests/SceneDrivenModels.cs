@@ -75,7 +75,7 @@ internal static class SceneDrivenModels
     }
 
     /// <summary>Each text's token ids padded with `pad` to `length`, as floats (ids below 2^24 are exact), row-major [texts, length].</summary>
-    private static float[] TokenTable(ClipTokenizer tokenizer, IReadOnlyList<string> texts, int length, int pad)
+    internal static float[] TokenTable(ClipTokenizer tokenizer, IReadOnlyList<string> texts, int length, int pad)
     {
         var table = new float[texts.Count * length];
         for (int k = 0; k < texts.Count; k++)
@@ -123,16 +123,8 @@ internal static class SceneDrivenModels
             .FloatConstant("zero", [], 0f).FloatConstant("one", [], 1f).FloatConstant("off", [], Off)
             .Int64Constant("ax0", [1], 0).Int64Constant("ax1", [1], 1).Int64Constant("ax2", [1], 2).Int64Constant("ax12", [2], 1, 2)
             .Int64Constant("px0", [3], 0, 0, 0).Int64Constant("px1", [3], 1, 1, 1).Int64Constant("ax123", [3], 1, 2, 3)
-            // One-hot match M[q,k]: query q's tokens equal known query k's.
-            .Node("Cast", ["input_ids"], ["ids"], TinyOnnx.Int("to", TinyOnnx.Float))
-            .Node("Unsqueeze", ["ids", "ax1"], ["ids3"])
-            .Node("Sub", ["ids3", "T"], ["diff"]).Node("Abs", ["diff"], ["adiff"])
-            .Node("ReduceSum", ["adiff", "ax2"], ["dist"], TinyOnnx.Int("keepdims", 0))
-            .Node("Equal", ["dist", "zero"], ["same"]).Node("Cast", ["same"], ["M"], TinyOnnx.Int("to", TinyOnnx.Float))
-            .Node("Transpose", ["M"], ["Mt"], TinyOnnx.Ints("perm", 1, 0))
+            .OwlQueryMatch()
             .Node("MatMul", ["W", "Mt"], ["picked"])
-            .Node("ReduceSum", ["M", "ax1"], ["matched"], TinyOnnx.Int("keepdims", 0))
-            .Node("Sub", ["one", "matched"], ["unknown"]).Node("Mul", ["unknown", "off"], ["unknownLogit"])
             .Node("Add", ["picked", "unknownLogit"], ["pq"]).Node("Unsqueeze", ["pq", "ax0"], ["pq3"])
             // A zero per image from one pixel, so the batch dimension follows pixel_values.
             .Node("Slice", ["pixel_values", "px0", "px1", "ax123"], ["corner"])
@@ -142,6 +134,20 @@ internal static class SceneDrivenModels
             .Node("Add", ["boxes", "zeros"], ["pred_boxes"])
             .Save(path);
     }
+
+    /// <summary>
+    /// OWL query columns (needs constants T [known,16], zero, one, off, ax1, ax2): the one-hot match M[q,k] (query q's
+    /// tokens equal known query k's row of T), its transpose Mt, and unknownLogit[q], Off for a query matching none.
+    /// </summary>
+    internal static TinyOnnx OwlQueryMatch(this TinyOnnx g) => g
+            .Node("Cast", ["input_ids"], ["ids"], TinyOnnx.Int("to", TinyOnnx.Float))
+            .Node("Unsqueeze", ["ids", "ax1"], ["ids3"])
+            .Node("Sub", ["ids3", "T"], ["diff"]).Node("Abs", ["diff"], ["adiff"])
+            .Node("ReduceSum", ["adiff", "ax2"], ["dist"], TinyOnnx.Int("keepdims", 0))
+            .Node("Equal", ["dist", "zero"], ["same"]).Node("Cast", ["same"], ["M"], TinyOnnx.Int("to", TinyOnnx.Float))
+            .Node("Transpose", ["M"], ["Mt"], TinyOnnx.Ints("perm", 1, 0))
+            .Node("ReduceSum", ["M", "ax1"], ["matched"], TinyOnnx.Int("keepdims", 0))
+            .Node("Sub", ["one", "matched"], ["unknown"]).Node("Mul", ["unknown", "off"], ["unknownLogit"]);
 
     /// <summary>
     /// SAM decoder (segment-anything export format, `masks` at orig_im_size): holds every region's mask as logits

@@ -128,16 +128,7 @@ internal static class SegmentationTestModels
     public static string Sam2Decoder(string path, int grid = 256)
     {
         var gy = Grid(grid);
-        return new TinyOnnx()
-            .Input("image_embeddings.0", TinyOnnx.Float, "batch_size", 32, 256, 256)
-            .Input("image_embeddings.1", TinyOnnx.Float, "batch_size", 64, 128, 128)
-            .Input("image_embeddings.2", TinyOnnx.Float, "batch_size", 256, 64, 64)
-            .Input("input_points", TinyOnnx.Float, "batch_size", 1, "num_points", 2)
-            .Input("input_labels", TinyOnnx.Int64, "batch_size", "num_boxes", "num_points")
-            .Input("input_boxes", TinyOnnx.Float, "batch_size", "num_boxes", 4)
-            .Output("iou_scores", TinyOnnx.Float, "batch_size", "num_boxes", 3)
-            .Output("pred_masks", TinyOnnx.Float, "batch_size", "num_boxes", 3, grid, grid)
-            .Output("object_score_logits", TinyOnnx.Float, "batch_size", "num_boxes", 1)
+        return Sam2DecoderSignature(grid)
             .Int64Constant("ax2", [1], 2).Int64Constant("ax34", [2], 3, 4)
             .Int64Constant("k0", [1], 0).Int64Constant("k1", [1], 1).Int64Constant("k2", [1], 2).Int64Constant("k3", [1], 3).Int64Constant("k4", [1], 4)
             .FloatConstant("gx", [grid], Grid(grid)).FloatConstant("gy", [grid, 1], gy)
@@ -169,4 +160,16 @@ internal static class SegmentationTestModels
             .Node("Add", ["zeros", "one"], ["object_score_logits"])
             .Save(path);
     }
+
+    /// <summary>A graph declaring the SAM2 prompt encoder + mask decoder's inputs and outputs (transformers.js names; masks on a grid² plane).</summary>
+    public static TinyOnnx Sam2DecoderSignature(int grid = 256) => new TinyOnnx()
+        .Input("image_embeddings.0", TinyOnnx.Float, "batch_size", 32, 256, 256)
+        .Input("image_embeddings.1", TinyOnnx.Float, "batch_size", 64, 128, 128)
+        .Input("image_embeddings.2", TinyOnnx.Float, "batch_size", 256, 64, 64)
+        .Input("input_points", TinyOnnx.Float, "batch_size", 1, "num_points", 2)
+        .Input("input_labels", TinyOnnx.Int64, "batch_size", "num_boxes", "num_points")
+        .Input("input_boxes", TinyOnnx.Float, "batch_size", "num_boxes", 4)
+        .Output("iou_scores", TinyOnnx.Float, "batch_size", "num_boxes", 3)
+        .Output("pred_masks", TinyOnnx.Float, "batch_size", "num_boxes", 3, grid, grid)
+        .Output("object_score_logits", TinyOnnx.Float, "batch_size", "num_boxes", 1);
 }
