@@ -187,6 +187,16 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void AnUnannotatedRgbdFolderReportsBadIntrinsicsBeforeMissingModels()
+    {
+        // No annotations.json, so detection models would be needed; the store is empty, but the folder's own error comes first.
+        using var folder = new RgbdTestFolder("""{"fx":525,"fy":525,"cx":319.5,"cy":239.5,"depth_format":"weird"}""").AddShared("00000", "color/00000.jpg", "depth/00000.png");
+        var (exit, _, err) = Run("synth", "--out", Path.Combine(dir, "out"), "--input", folder.Root, "--format", "jsonl");
+        AssertOneLineError(exit, err, "intrinsics.json: depth_format 'weird'");
+        Assert.DoesNotContain("models pull", err);
+    }
+
+    [Fact]
     public void AnUnknownDepthFormatNamesTheIntrinsicsFile()
     {
         using var folder = new RgbdTestFolder("""{"fx":525,"fy":525,"cx":319.5,"cy":239.5,"depth_format":"weird"}""").AddShared("00000", "color/00000.jpg", "depth/00000.png");

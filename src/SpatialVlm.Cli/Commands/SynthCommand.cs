@@ -92,7 +92,7 @@ public static class SynthCommand
         if (!Directory.Exists(dir)) throw new SpatialVlmException(File.Exists(dir) ? $"{dir}: is a file, not a folder (give the folder that holds the inputs)" : $"{dir}: no such folder");
         if (SceneFolderSource.Matches(dir)) return new SceneFolderSource(dir);
         if (RgbdFolderSource.Matches(dir))
-            return new RgbdFolderSource(dir, perception: RgbdFolderSource.HasAnnotations(dir) ? null : PhotoPerceptionFactory.OpenForRgbd(ModelStore.FromEnvironment(), choice()));
+            return new RgbdFolderSource(dir, null, openPerception: () => PhotoPerceptionFactory.OpenForRgbd(ModelStore.FromEnvironment(), choice()));
         if (!PhotoInputs.Matches(dir))
             throw new SpatialVlmException($"{dir}: no scene folders (scene.json), RGB-D folder (color/, depth/, intrinsics.json), images, .tar shards or .parquet files found");
         var (photos, what) = PhotoInputs.Find(dir, imageColumn);

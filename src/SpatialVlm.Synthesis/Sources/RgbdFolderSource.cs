@@ -42,6 +42,11 @@ public sealed class RgbdFolderSource : IObservationSource
 
     /// <param name="perception">Proposes objects when the folder has no annotations.json (ignored when it has one).</param>
     public RgbdFolderSource(string root, RgbdSourceOptions? options = null, IRgbdPerception? perception = null)
+        : this(root, options, perception is null ? null : () => perception) { }
+
+    /// <param name="openPerception">Opens the perception models, called only when the folder has no annotations.json and
+    /// only after the folder itself (intrinsics, file pairs) has been read, so a bad folder is reported before models load.</param>
+    public RgbdFolderSource(string root, RgbdSourceOptions? options, Func<IRgbdPerception>? openPerception)
     {
         if (!Matches(root)) throw new SpatialVlmException($"{root}: not an RGB-D folder (needs color/ and depth/)");
         this.root = root;
@@ -49,11 +54,11 @@ public sealed class RgbdFolderSource : IObservationSource
         intrinsics = RgbdIntrinsics.Load(Path.Combine(root, "intrinsics.json"));
         var annotationPath = Path.Combine(root, "annotations.json");
         annotations = File.Exists(annotationPath) ? CocoAnnotations.Load(annotationPath) : null;
-        this.perception = annotations is null ? perception : null;
         var depthByStem = StemIndex(Path.Combine(root, "depth"), DepthExtensions, "depth");
         var colorByStem = StemIndex(Path.Combine(root, "color"), ColorExtensions, "color");
         files = colorByStem.ToDictionary(kv => kv.Key, kv => (kv.Value, depthByStem.GetValueOrDefault(kv.Key)), StringComparer.Ordinal);
         Items = files.Keys.Order(StringComparer.Ordinal).Select(stem => new SourceItem(stem, SceneFolderSource.StableSeed(stem))).ToList();
+        perception = annotations is null ? openPerception?.Invoke() : null;
     }
 
     public static bool Matches(string dir) => Directory.Exists(Path.Combine(dir, "color")) && Directory.Exists(Path.Combine(dir, "depth"));
