@@ -15,6 +15,9 @@ public sealed record RgbdIntrinsics(double Fx, double Fy, double Cx, double Cy, 
     {
         if ((Width is int w && w != width) || (Height is int h && h != height))
             throw new SpatialVlmException($"{source}: image is {width}x{height} but intrinsics.json is for {Width}x{Height}");
+        // A principal point off the frame means intrinsics for another resolution; every 3D point would be skewed.
+        if (!(Cx >= 0 && Cx <= width && Cy >= 0 && Cy <= height))
+            throw new SpatialVlmException($"{source}: intrinsics.json's principal point ({Cx}, {Cy}) lies outside the {width}x{height} frame (intrinsics for another resolution?)");
         return new CameraIntrinsics(width, height, Fx, Fy, Cx, Cy);
     }
 
