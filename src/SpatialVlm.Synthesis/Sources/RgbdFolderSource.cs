@@ -63,9 +63,6 @@ public sealed class RgbdFolderSource : IObservationSource
 
     public static bool Matches(string dir) => Directory.Exists(Path.Combine(dir, "color")) && Directory.Exists(Path.Combine(dir, "depth"));
 
-    /// <summary>True when the RGB-D folder gives its objects (annotations.json); otherwise detection models must propose them.</summary>
-    public static bool HasAnnotations(string dir) => File.Exists(Path.Combine(dir, "annotations.json"));
-
     public string Description => $"{Items.Count} RGB-D frames in {root} ({DepthDecoding.FormatName(intrinsics.Format)} depth" +
         (annotations is not null ? ")" : perception is not null ? $"; objects from {perception.Description})" : ", no annotations)");
     public IReadOnlyList<SourceItem> Items { get; }
