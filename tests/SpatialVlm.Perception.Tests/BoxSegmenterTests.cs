@@ -2,6 +2,7 @@ using SpatialVlm.Core;
 using SpatialVlm.Perception.Models;
 using SpatialVlm.Perception.Photo;
 using SpatialVlm.Perception.Segmentation;
+using static SpatialVlm.Perception.Tests.TestImages;
 
 namespace SpatialVlm.Perception.Tests;
 
@@ -12,13 +13,6 @@ public sealed class BoxSegmenterTests : IDisposable
     public void Dispose() { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
 
     private string P(string name) => Path.Combine(dir, name);
-
-    private static RgbImage Solid(int w, int h, byte r, byte g, byte b)
-    {
-        var img = new RgbImage(w, h);
-        for (int i = 0; i < w * h; i++) { img.Pixels[3 * i] = r; img.Pixels[3 * i + 1] = g; img.Pixels[3 * i + 2] = b; }
-        return img;
-    }
 
     /// <summary>
     /// The mask is the set of pixels whose centre lies inside the box (or outside, for the complement), except that

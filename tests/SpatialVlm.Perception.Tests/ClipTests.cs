@@ -1,6 +1,7 @@
 using SpatialVlm.Core;
 using SpatialVlm.Perception.Clip;
 using SpatialVlm.Perception.Models;
+using static SpatialVlm.Perception.Tests.TestImages;
 
 namespace SpatialVlm.Perception.Tests;
 
@@ -69,13 +70,6 @@ public sealed class ClipTests : IDisposable
         // blue ×3 + EOS: (3 e_2 + e_7)/√10.
         Assert.Equal(3 / MathF.Sqrt(10), batch[1][2], 6);
         Assert.Equal(1 / MathF.Sqrt(10), batch[1][7], 6);
-    }
-
-    private static RgbImage Solid(int w, int h, byte r, byte g, byte b)
-    {
-        var img = new RgbImage(w, h);
-        for (int i = 0; i < w * h; i++) { img.Pixels[3 * i] = r; img.Pixels[3 * i + 1] = g; img.Pixels[3 * i + 2] = b; }
-        return img;
     }
 
     /// <summary>P(keep prompt "red") worked out by hand for a solid colour and the tiny towers.</summary>

@@ -142,11 +142,4 @@ internal static class DetectionTestModels
         File.WriteAllLines(path, tokens);
         return tokens.ToArray();
     }
-
-    public static RgbImage Solid(int w, int h, byte r, byte g, byte b)
-    {
-        var img = new RgbImage(w, h);
-        for (int i = 0; i < w * h; i++) { img.Pixels[3 * i] = r; img.Pixels[3 * i + 1] = g; img.Pixels[3 * i + 2] = b; }
-        return img;
-    }
 }

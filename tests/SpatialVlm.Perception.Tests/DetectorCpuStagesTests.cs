@@ -1,5 +1,6 @@
 using SpatialVlm.Perception.Detectors;
 using SpatialVlm.Perception.Photo;
+using static SpatialVlm.Perception.Tests.TestImages;
 
 namespace SpatialVlm.Perception.Tests;
 
@@ -14,7 +15,7 @@ public sealed class DetectorCpuStagesTests : IDisposable
     {
         ClipTestModels.WriteTokenizer(dir);
         var clip = SpatialVlm.Perception.Clip.ClipTokenizer.Load(dir, OwlExport.QueryTokens);
-        var image = DetectionTestModels.Solid(640, 480, 10, 20, 30);
+        var image = Solid(640, 480, 10, 20, 30);
         // OWLv2 outputs for 3600 patches and 2 queries: patch 7 answers query 1 at logit 2, box in the padded square.
         var logits = Enumerable.Repeat(-10f, 3600 * 2).ToArray();
         var boxes = new float[3600 * 4]; // all other boxes are empty

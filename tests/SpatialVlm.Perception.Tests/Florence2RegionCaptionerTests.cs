@@ -3,6 +3,7 @@ using SpatialVlm.Perception.Captioning;
 using SpatialVlm.Perception.Models;
 using SpatialVlm.Perception.Photo;
 using static SpatialVlm.Perception.Tests.FlorenceTestModels;
+using static SpatialVlm.Perception.Tests.TestImages;
 
 namespace SpatialVlm.Perception.Tests;
 
@@ -11,13 +12,6 @@ public sealed class Florence2RegionCaptionerTests : IDisposable
     private readonly string dir = Path.Combine(Path.GetTempPath(), $"svlm-florence-{Guid.NewGuid():N}");
 
     public void Dispose() { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
-
-    private static RgbImage Solid(int w, int h, byte r, byte g, byte b)
-    {
-        var img = new RgbImage(w, h);
-        for (int i = 0; i < w * h; i++) { img.Pixels[3 * i] = r; img.Pixels[3 * i + 1] = g; img.Pixels[3 * i + 2] = b; }
-        return img;
-    }
 
     /// <summary>
     /// The tiny model folder for an expected generation `emitted` (forced BOS first): the decoder proposes `top` (emitted

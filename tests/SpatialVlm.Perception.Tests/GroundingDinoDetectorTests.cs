@@ -2,6 +2,7 @@ using SpatialVlm.Core;
 using SpatialVlm.Perception.Detectors;
 using SpatialVlm.Perception.Photo;
 using static SpatialVlm.Perception.Tests.DetectionTestModels;
+using static SpatialVlm.Perception.Tests.TestImages;
 
 namespace SpatialVlm.Perception.Tests;
 

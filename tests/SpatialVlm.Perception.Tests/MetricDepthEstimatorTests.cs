@@ -1,6 +1,7 @@
 using SpatialVlm.Core;
 using SpatialVlm.Perception.Depth;
 using SpatialVlm.Perception.Models;
+using static SpatialVlm.Perception.Tests.TestImages;
 
 namespace SpatialVlm.Perception.Tests;
 
@@ -63,13 +64,6 @@ public sealed class MetricDepthEstimatorTests : IDisposable
         Assert.All(results[0].Depth.Meters, d => Assert.Equal(depth, d, 4));
         Assert.Equal(FocalSource.Given, results[1].Focal);
         Assert.All(results[1].Depth.Meters, d => Assert.Equal(depth * 40 / focal, d, 4));
-    }
-
-    private static RgbImage Solid(int w, int h, byte r, byte g, byte b)
-    {
-        var img = new RgbImage(w, h);
-        for (int i = 0; i < w * h; i++) { img.Pixels[3 * i] = r; img.Pixels[3 * i + 1] = g; img.Pixels[3 * i + 2] = b; }
-        return img;
     }
 
     [Fact]

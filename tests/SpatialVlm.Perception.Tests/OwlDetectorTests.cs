@@ -3,6 +3,7 @@ using SpatialVlm.Perception.Clip;
 using SpatialVlm.Perception.Detectors;
 using SpatialVlm.Perception.Photo;
 using static SpatialVlm.Perception.Tests.DetectionTestModels;
+using static SpatialVlm.Perception.Tests.TestImages;
 
 namespace SpatialVlm.Perception.Tests;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using SpatialVlm.Core;
 using SpatialVlm.Perception.Batching;
 using SpatialVlm.Perception.Depth;
+using static SpatialVlm.Perception.Tests.TestImages;
 
 namespace SpatialVlm.Perception.Tests;
 
@@ -145,12 +146,5 @@ public sealed class RequestBatcherTests : IDisposable
         foreach (var t in pair) t.Join();
         Assert.Equal(["cup", "lamp"], labels);
         Assert.Equal([1, 1], mixed.BatchSizes.ToArray());
-    }
-
-    private static RgbImage Solid(int w, int h, byte v)
-    {
-        var img = new RgbImage(w, h);
-        Array.Fill(img.Pixels, v);
-        return img;
     }
 }
