@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SpatialVlm.Cli.Commands;
+using SpatialVlm.Benchmarks;
 using SpatialVlm.Evaluation;
 using SpatialVlm.Synthesis;
 

@@ -12,7 +12,8 @@ public static class ProgressDisplay
     /// <param name="work">runs the job, calling report(done, detail) as items finish, from any thread</param>
     public static T Run<T>(TextWriter output, string title, int total, string unit, Func<Action<int, string>, T> work)
     {
-        var interactive = !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out) && AnsiConsole.Profile.Capabilities.Interactive;
+        var interactive = (ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected || ReferenceEquals(output, Console.Error) && !Console.IsErrorRedirected)
+                          && AnsiConsole.Profile.Capabilities.Interactive;
         if (!interactive)
         {
             output.WriteLine($"{title}: {total} {unit}");

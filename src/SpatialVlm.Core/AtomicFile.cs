@@ -31,6 +31,24 @@ public static class AtomicFile
         Write(path, s => s.Write(copy));
     }
 
+    /// <summary>
+    /// True when a temporary file of <see cref="Write"/> (".NAME.PID.GUID.tmp") belongs to a process that no longer runs,
+    /// so it is a leftover of a killed writer and may be deleted; false for a live writer's file or a name of another form.
+    /// </summary>
+    public static bool WriterIsGone(string tmpPath)
+    {
+        var parts = Path.GetFileName(tmpPath).Split('.');
+        if (parts.Length < 5 || parts[^1] != "tmp" || !int.TryParse(parts[^3], out var pid)) return false;
+        if (pid == Environment.ProcessId) return false;
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return p.HasExited;
+        }
+        catch (ArgumentException) { return true; } // no such process
+        catch (InvalidOperationException) { return true; }
+    }
+
     public static void WriteAllText(string path, string text) =>
         Write(path, s => { using var w = new StreamWriter(s, new System.Text.UTF8Encoding(false), leaveOpen: true); w.Write(text); });
 }

@@ -90,13 +90,16 @@ public sealed class GgufVlmAnswerer : ISpatialAnswerer, IDisposable
     /// </summary>
     public string Prompt(string question) => GgufPrompt.Build(options.PromptFormat, marker, question, options.SystemPrompt, applyTemplate);
 
-    public async Task<string> AnswerAsync(BenchmarkItem item, string imagePath, CancellationToken ct)
+    public async Task<SpatialAnswer> AnswerAsync(AnswerRequest request, CancellationToken ct)
     {
+        if (request.Samples != 1) throw new AnswerFailedException("gguf models answer greedily here: one sample per question", 1);
+        // Earlier turns are given as text before the question (the image stays on this one turn).
+        var question = string.Concat(request.History.Select(t => $"Q: {t.Question}\nA: {t.Answer}\n")) + request.Question;
         await oneAtATime.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             // Generation is CPU-bound native work: keep it off the caller's thread.
-            return await Task.Run(() => Answer(item.Question, imagePath, ct).Text, ct).ConfigureAwait(false);
+            return SpatialAnswer.Single(await Task.Run(() => Answer(question, request.ImagePath, ct).Text, ct).ConfigureAwait(false));
         }
         finally
         {

@@ -11,6 +11,14 @@ public sealed record MarginPolicy(double MinimumMeters = 0.05, double ExtentShar
     /// <summary>Differences this close to the margin count as inside it (rounding of stored numbers).</summary>
     public const double Tolerance = 1e-9;
 
-    public string Describe() => FormattableString.Invariant(
-        $"positional relations need a difference above max({MinimumMeters} m, {ExtentShare:P0} of the larger extent along the axis); size relations need the larger to be at least {SizeShare:P0} larger; both widened by the per-object margin scale (≥ 1) where estimates are less certain");
+    /// <summary>The positional rule in words (dataset cards and benchmark cards quote it).</summary>
+    public string PositionalRule() => FormattableString.Invariant(
+        $"Positional relations (left/right, above/below, behind/front) need a difference of at least max({MinimumMeters:0.###} m, {ExtentShare:P0} of the larger object's extent along that axis)");
+
+    /// <summary>The size rule in words.</summary>
+    public string SizeRule() => FormattableString.Invariant(
+        $"Size relations (tall/short, wide/thin, big/small) need the larger to be at least {SizeShare:P0} larger");
+
+    public string Describe() =>
+        $"{PositionalRule()}; {SizeRule()}; both widened by the per-object margin scale (≥ 1) where estimates are less certain";
 }

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace SpatialVlm.Questions;
 
 /// <summary>
@@ -8,28 +6,9 @@ namespace SpatialVlm.Questions;
 /// holds for A against B), double (quantitative: exact meters before human rounding). Single-object types
 /// (height, width, elevation) have B = <see cref="NoObject"/>, written as null.
 /// </summary>
-public sealed record QaItem(string Type, int A, int B, string Question, string Answer, object Value, bool Uncertain)
+public sealed record QaItem(QuestionType Type, int A, int B, string Question, string Answer, object Value, bool Uncertain)
 {
     public const int NoObject = -1;
-
-    /// <summary>The record of dataset.jsonl's `qa` array.</summary>
-    public JsonObject ToJson() => new()
-    {
-        ["type"] = Type,
-        ["a"] = A,
-        ["b"] = B == NoObject ? null : B,
-        ["question"] = Question,
-        ["answer"] = Answer,
-        ["value"] = Value switch
-        {
-            bool b => JsonValue.Create(b),
-            int i => JsonValue.Create(i),
-            string s => JsonValue.Create(s),
-            double d => JsonValue.Create(d),
-            _ => throw new InvalidOperationException($"unexpected value type {Value.GetType().Name}"),
-        },
-        ["uncertain"] = Uncertain,
-    };
 }
 
 /// <summary>A question that was not asked, and why (see <see cref="SkipReasons"/>). A or B is
@@ -51,26 +30,3 @@ public static class SkipReasons
 
 /// <summary>The QA of one image, what was skipped, and the phrase that named each object.</summary>
 public sealed record QuestionSet(IReadOnlyList<QaItem> Items, IReadOnlyList<SkippedQuestion> Skipped, IReadOnlyDictionary<int, string> Names);
-
-/// <summary>The `messages` conversation of one image (INTERFACES.md): user/assistant turns, the image
-/// attached to the first user turn.</summary>
-public static class Conversation
-{
-    public static JsonArray Messages(IReadOnlyList<QaItem> items)
-    {
-        var messages = new JsonArray();
-        for (int i = 0; i < items.Count; i++)
-        {
-            var user = new JsonArray();
-            if (i == 0) user.Add(new JsonObject { ["type"] = "image" });
-            user.Add(new JsonObject { ["type"] = "text", ["text"] = items[i].Question });
-            messages.Add(new JsonObject { ["role"] = "user", ["content"] = user });
-            messages.Add(new JsonObject
-            {
-                ["role"] = "assistant",
-                ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = items[i].Answer }),
-            });
-        }
-        return messages;
-    }
-}

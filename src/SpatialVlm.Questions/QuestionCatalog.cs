@@ -12,6 +12,10 @@ public sealed record QuestionType(string Id, QuestionKind Kind, bool NeedsCanoni
     public RelationPair? DecidingPair => Relation?.Pair ?? Pair;
     public bool SingleObject => Quantity?.SingleObject ?? false;
     public bool Symmetric => Quantity?.Symmetric ?? false;
+    public bool IsQualitative => Kind != QuestionKind.Quantitative;
+    /// <summary>The family as files write it: predicate, choice, classify, quantitative.</summary>
+    public string KindName => Kind.ToString().ToLowerInvariant();
+    public override string ToString() => Id;
 }
 
 /// <summary>Why a question cannot be asked of a pair, or null when it can.</summary>
@@ -37,6 +41,8 @@ public static class QuestionCatalog
         types.AddRange(Quantities.All.Select(q => new QuestionType(q.Type, QuestionKind.Quantitative, q.NeedsCanonicalization, Quantity: q)));
         return types.ToArray();
     }
+
+    public static bool TryGet(string id, out QuestionType type) => ById.TryGetValue(id, out type!);
 
     public static QuestionType Get(string id) =>
         ById.TryGetValue(id, out var t) ? t : throw new SpatialVlmException($"unknown question type '{id}'");

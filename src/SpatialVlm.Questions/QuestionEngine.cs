@@ -171,7 +171,7 @@ public sealed class QuestionEngine(QuestionOptions options)
         }
         answers = t.Get(section, slot);
         var answer = Pick(answers, section, slot, rng);
-        return new QaItem(c.Type.Id, a.Id, b?.Id ?? QaItem.NoObject,
+        return new QaItem(c.Type, a.Id, b?.Id ?? QaItem.NoObject,
             TemplateTable.Fill(question, values), TemplateTable.Fill(answer, values), c.Value, c.Uncertain);
     }
 

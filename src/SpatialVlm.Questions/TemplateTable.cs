@@ -8,7 +8,7 @@ namespace SpatialVlm.Questions;
 /// "&lt;pair&gt;-uncertain"), then one template per line as "SLOT: text" with SLOT one of Q (question),
 /// YES / NO (predicate answers), A (answer), ZERO (answer when a length is 0). '#' starts a comment line.
 /// </summary>
-public sealed class TemplateTable
+public sealed class TemplateTable : IFingerprinted
 {
     public static readonly IReadOnlyList<string> Slots = ["Q", "YES", "NO", "A", "ZERO"];
 
@@ -33,6 +33,20 @@ public sealed class TemplateTable
     });
 
     public IEnumerable<string> Sections => sections.Keys;
+
+    /// <summary>SHA-256 of every section, slot and template, in order: two tables with the same text have the same fingerprint.</summary>
+    public string Fingerprint => fingerprint ??= ComputeFingerprint();
+
+    string? fingerprint;
+
+    string ComputeFingerprint()
+    {
+        var sb = new StringBuilder();
+        foreach (var (name, slots) in sections.OrderBy(s => s.Key, StringComparer.Ordinal))
+            foreach (var (slot, list) in slots.OrderBy(s => s.Key, StringComparer.Ordinal))
+                foreach (var t in list) sb.Append(name).Append('|').Append(slot).Append('|').Append(t).Append('\n');
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
+    }
 
     /// <summary>Templates of one slot of one section; empty when absent.</summary>
     public IReadOnlyList<string> Get(string section, string slot) =>

@@ -1,6 +1,10 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SpatialVlm.Contracts.Dataset;
 using SpatialVlm.Core;
+using SpatialVlm.Geometry;
 using SpatialVlm.Synthesis.Dataset;
 using SpatialVlm.Synthesis.Pictures;
 using SpatialVlm.Synthesis.Sources;
@@ -14,61 +18,95 @@ public sealed record SynthesisRunOptions
     public DatasetFormat Formats { get; init; } = DatasetFormat.Jsonl | DatasetFormat.Parquet | DatasetFormat.Llava;
     /// <summary>Mixed into every item's seed, so the same inputs give a different (but reproducible) dataset.</summary>
     public long Seed { get; init; }
-    /// <summary>Images processed at once (default: the core count).</summary>
-    public int Workers { get; init; } = Environment.ProcessorCount;
+    /// <summary>Images processed at once. Default 1; the CLI passes the core count.</summary>
+    public int Workers { get; init; } = 1;
     /// <summary>Also draw OUT/overlays/&lt;id&gt;.png: what the engine saw in each image (default false).</summary>
     public bool Overlays { get; init; }
     /// <summary>How overlays are drawn.</summary>
     public OverlayOptions Overlay { get; init; } = new();
+    /// <summary>Also write each object's denoised points as OUT/points/&lt;id&gt;/&lt;object&gt;.ply (default false; `synth --full`).</summary>
+    public bool WritePoints { get; init; }
+    /// <summary>Perception models used, name → checksum: part of the run's identity (default none).</summary>
+    public IReadOnlyDictionary<string, string> Models { get; init; } = new Dictionary<string, string>();
 }
 
 public sealed record RunProgress(int Done, int Total, int Failed, int Resumed);
 
-public sealed record RunSummary(int Images, int Failed, int Resumed, int Qa, DatasetStatistics Statistics, TimeSpan Elapsed);
+/// <param name="Recovered">Items that had failed in an earlier run and succeeded in this one.</param>
+public sealed record RunSummary(int Images, int Failed, int Resumed, int Recovered, int Qa, DatasetStatistics Statistics, TimeSpan Elapsed);
+
+/// <summary>What the per-item step did: counts over the items, and the items in id order.</summary>
+public sealed record ItemsOutcome(IReadOnlyList<SourceItem> Items, int Failed, int Resumed, int Recovered);
 
 /// <summary>
-/// Runs the pipeline over a source into OUT. Each image's record is written atomically to
-/// OUT/records/&lt;id&gt;.json as soon as it is done, so a rerun into the same folder resumes: finished ids
-/// are read back, not redone. The dataset files are then assembled in id order, so the output is identical
-/// for the same seed however the work was split between workers or runs. With overlays on, each image also gets
-/// OUT/overlays/&lt;id&gt;.png (failed images too, when an image was loaded); a rerun draws only the missing ones.
+/// Runs the pipeline over a source into OUT in two steps. <see cref="ProcessItems"/> writes each image's record
+/// atomically to OUT/records/&lt;id&gt;.json as soon as it is done (a failure to OUT/records/&lt;id&gt;.failed.json), so a
+/// rerun into the same folder resumes: finished ids are read back, failed ones are tried again. <see cref="Assemble"/>
+/// then writes the dataset files in id order, so the output is identical for the same seed however the work was split
+/// between workers or runs. OUT/run.json holds the run's identity (configuration, input, models, seed); a rerun
+/// under another identity is refused. With overlays on, each image also gets OUT/overlays/&lt;id&gt;.png.
 /// </summary>
 public sealed class SynthesisRun(SynthesisPipeline pipeline, SynthesisRunOptions options)
 {
     private string RecordsDir => Path.Combine(options.OutDir, "records");
     private string ImagesDir => Path.Combine(options.OutDir, "images");
     private string OverlaysDir => Path.Combine(options.OutDir, "overlays");
+    private string PointsDir => Path.Combine(options.OutDir, "points");
 
     public RunSummary Execute(IObservationSource source, IProgress<RunProgress>? progress = null, CancellationToken ct = default)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        PrepareOutput();
+        var outcome = ProcessItems(source, progress, ct);
+        var stats = Assemble(outcome.Items);
+        return new RunSummary(outcome.Items.Count, stats.FailedImages, outcome.Resumed, outcome.Recovered, stats.QaTotal, stats, started.Elapsed);
+    }
+
+    /// <summary>The identity of this run over <paramref name="source"/>.</summary>
+    public RunIdentity Identity(IObservationSource source)
+    {
+        var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var item in source.Items) digest.AppendData(Encoding.UTF8.GetBytes($"{item.Id}\t{item.Seed}\n"));
+        var input = $"{source.GetType().Name}: {source.Items.Count} items {Convert.ToHexStringLower(digest.GetHashAndReset())[..16]}" +
+                    (source is IFingerprinted f ? $" options {f.Fingerprint[..16]}" : "");
+        return RunIdentity.Of(pipeline.Options, input, options.Models, options.Seed, options.WritePoints);
+    }
+
+    /// <summary>Step 1: every item's record (or failure) under OUT/records/, skipping items already done.</summary>
+    public ItemsOutcome ProcessItems(IObservationSource source, IProgress<RunProgress>? progress = null, CancellationToken ct = default)
+    {
         var items = source.Items;
         if (items.Select(i => i.Id).Distinct(StringComparer.Ordinal).Count() != items.Count)
             throw new SpatialVlmException($"{source.Description}: input ids are not unique");
-        int done = 0, failed = 0, resumed = 0;
+        PrepareOutput(Identity(source));
+        int done = 0, failed = 0, resumed = 0, recovered = 0;
         Parallel.ForEach(items, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Workers), CancellationToken = ct }, item =>
         {
             var state = ProcessOne(source, item);
             if (state == ItemState.Resumed) Interlocked.Increment(ref resumed);
             if (state == ItemState.Failed) Interlocked.Increment(ref failed);
+            if (state == ItemState.Recovered) Interlocked.Increment(ref recovered);
             progress?.Report(new RunProgress(Interlocked.Increment(ref done), items.Count, Volatile.Read(ref failed), Volatile.Read(ref resumed)));
         });
-
-        var records = new List<JsonObject>();
-        var failures = new List<(string Id, string Reason)>();
-        foreach (var item in items.OrderBy(i => i.Id, StringComparer.Ordinal))
-        {
-            var path = RecordPath(item.Id);
-            if (File.Exists(path)) records.Add(JsonNode.Parse(File.ReadAllText(path))!.AsObject());
-            else failures.Add((item.Id, (string)JsonNode.Parse(File.ReadAllText(FailurePath(item.Id)))!["reason"]!));
-        }
-        var overlays = options.Overlays ? items.Count(i => File.Exists(OverlayPath(i.Id))) : (int?)null;
-        var stats = WriteDataset(records, failures, overlays);
-        return new RunSummary(items.Count, failures.Count, resumed, stats.QaTotal, stats, started.Elapsed);
+        return new ItemsOutcome(items.OrderBy(i => i.Id, StringComparer.Ordinal).ToList(), failed, resumed, recovered);
     }
 
-    private enum ItemState { Done, Resumed, Failed }
+    /// <summary>Step 2: dataset.jsonl, the other formats, the card and the manifest from the items' records, in id order.</summary>
+    public DatasetStatistics Assemble(IReadOnlyList<SourceItem> items)
+    {
+        var failures = new List<(string Id, string Reason)>();
+        foreach (var item in items)
+            if (!File.Exists(RecordPath(item.Id)))
+                failures.Add((item.Id, File.Exists(FailurePath(item.Id))
+                    ? (string)JsonNode.Parse(File.ReadAllText(FailurePath(item.Id)))!["reason"]!
+                    : "not processed"));
+        // Records are read back from their files one at a time for each output, so memory does not grow with the run.
+        IEnumerable<DatasetRecord> Records() => items.Where(i => File.Exists(RecordPath(i.Id)))
+            .Select(i => DatasetRecordJson.Deserialize(File.ReadAllText(RecordPath(i.Id)), RecordPath(i.Id)));
+        var overlays = options.Overlays ? items.Count(i => File.Exists(OverlayPath(i.Id))) : (int?)null;
+        return WriteDataset(Records, failures, overlays);
+    }
+
+    private enum ItemState { Done, Resumed, Failed, Recovered }
 
     private ItemState ProcessOne(IObservationSource source, SourceItem item)
     {
@@ -77,7 +115,6 @@ public sealed class SynthesisRun(SynthesisPipeline pipeline, SynthesisRunOptions
         bool complete = IsComplete(recordPath);
         if (complete && !needOverlay) return ItemState.Resumed;
         bool failedBefore = !complete && File.Exists(FailurePath(item.Id));
-        if (failedBefore && !needOverlay) return ItemState.Failed;
         Observation? obs = null;
         try
         {
@@ -88,12 +125,19 @@ public sealed class SynthesisRun(SynthesisPipeline pipeline, SynthesisRunOptions
                 var (bytes, ext) = source.ImageFile(item, obs);
                 var imageRel = $"images/{item.Id}{ext}";
                 AtomicFile.WriteAllBytes(Path.Combine(options.OutDir, imageRel), bytes);
-                var record = DatasetRecordBuilder.Build(result, imageRel);
-                AtomicFile.WriteAllText(recordPath, record.ToJsonString());
+                Func<int, string>? pointsFile = null;
+                if (options.WritePoints)
+                {
+                    foreach (var m in result.Objects)
+                        AtomicFile.Write(Path.Combine(options.OutDir, PointsRel(item.Id, m.Spatial.Id)), s => PlyWriter.Write(s, m.WorldPoints));
+                    pointsFile = id => PointsRel(item.Id, id);
+                }
+                var record = DatasetRecordBuilder.Build(result, imageRel, pointsFile);
+                AtomicFile.WriteAllText(recordPath, DatasetRecordJson.Serialize(record));
                 if (failedBefore) File.Delete(FailurePath(item.Id));
             }
             if (needOverlay) WriteOverlay(item.Id, OverlayContent.FromResult(result, pipeline.Options.Canonicalization.PlaneDistance));
-            return complete ? ItemState.Resumed : ItemState.Done;
+            return complete ? ItemState.Resumed : failedBefore ? ItemState.Recovered : ItemState.Done;
         }
         // One bad image must not stop a large run: any failure short of running out of memory or being cancelled is
         // recorded against its item; failures we did not foresee are labelled as such so they stand out in the manifest.
@@ -120,8 +164,12 @@ public sealed class SynthesisRun(SynthesisPipeline pipeline, SynthesisRunOptions
     private static bool IsComplete(string recordPath)
     {
         if (!File.Exists(recordPath)) return false;
-        try { return JsonNode.Parse(File.ReadAllText(recordPath)) is JsonObject; }
-        catch (JsonException) { File.Delete(recordPath); return false; } // unreadable leftovers are redone
+        try
+        {
+            DatasetRecordJson.Deserialize(File.ReadAllText(recordPath), recordPath);
+            return true;
+        }
+        catch (SpatialVlmException) { File.Delete(recordPath); return false; } // unreadable leftovers are redone
     }
 
     /// <summary>The pipeline's seed for one item: its own seed mixed with the run's (splitmix-style, folded to 32 bits).</summary>
@@ -136,15 +184,21 @@ public sealed class SynthesisRun(SynthesisPipeline pipeline, SynthesisRunOptions
     private string RecordPath(string id) => Path.Combine(RecordsDir, id + ".json");
     private string FailurePath(string id) => Path.Combine(RecordsDir, id + ".failed.json");
     private string OverlayPath(string id) => Path.Combine(OverlaysDir, id + ".png");
+    private static string PointsRel(string id, int objectId) => $"points/{id}/{objectId}.ply";
 
-    /// <summary>Creates OUT and removes temporary files a killed run left behind.</summary>
-    private void PrepareOutput()
+    /// <summary>
+    /// Creates OUT, checks that it holds no run of another identity (then records this one), and removes temporary
+    /// files that a killed run left behind: only those whose writing process is gone, so two live runs never delete
+    /// each other's.
+    /// </summary>
+    private void PrepareOutput(RunIdentity identity)
     {
         try
         {
             Directory.CreateDirectory(RecordsDir);
             Directory.CreateDirectory(ImagesDir);
             if (options.Overlays) Directory.CreateDirectory(OverlaysDir);
+            if (options.WritePoints) Directory.CreateDirectory(PointsDir);
             var probe = Path.Combine(options.OutDir, $".write-test-{Environment.ProcessId}");
             File.WriteAllText(probe, "");
             File.Delete(probe);
@@ -153,44 +207,41 @@ public sealed class SynthesisRun(SynthesisPipeline pipeline, SynthesisRunOptions
         {
             throw new SpatialVlmException($"{options.OutDir}: output folder is not writable ({e.Message.Split('\n')[0]})", e);
         }
+        var stored = RunIdentity.Read(options.OutDir);
+        if (stored is null)
+        {
+            if (Directory.EnumerateFiles(RecordsDir, "*.json").Any())
+                throw new SpatialVlmException($"{options.OutDir} holds records without a run identity (written by an older build); use a new output folder");
+            identity.Write(options.OutDir);
+        }
+        else identity.CheckSameAs(stored, options.OutDir);
         foreach (var dir in new[] { options.OutDir, RecordsDir, ImagesDir, OverlaysDir }.Where(Directory.Exists))
             foreach (var tmp in Directory.EnumerateFiles(dir, ".*.tmp"))
-                File.Delete(tmp);
+                if (AtomicFile.WriterIsGone(tmp)) File.Delete(tmp);
     }
 
-    private DatasetStatistics WriteDataset(List<JsonObject> records, List<(string Id, string Reason)> failures, int? overlays)
+    private DatasetStatistics WriteDataset(Func<IEnumerable<DatasetRecord>> records, List<(string Id, string Reason)> failures, int? overlays)
     {
         var outDir = options.OutDir;
         AtomicFile.Write(Path.Combine(outDir, "dataset.jsonl"), s =>
         {
-            using var w = new StreamWriter(s, new System.Text.UTF8Encoding(false), leaveOpen: true) { NewLine = "\n" };
-            foreach (var r in records) w.WriteLine(r.ToJsonString());
+            using var w = new StreamWriter(s, new UTF8Encoding(false), leaveOpen: true) { NewLine = "\n" };
+            foreach (var r in records()) w.WriteLine(DatasetRecordJson.Serialize(r));
         });
-        if (options.Formats.HasFlag(DatasetFormat.Parquet)) ParquetDatasetWriter.Write(Path.Combine(outDir, "dataset.parquet"), records, outDir);
-        if (options.Formats.HasFlag(DatasetFormat.Llava)) LlavaWriter.Write(Path.Combine(outDir, "llava.json"), records);
-        var stats = DatasetStatistics.Compute(records, failures);
-        AtomicFile.WriteAllText(Path.Combine(outDir, "README.md"), stats.ToMarkdown("Spatial VQA dataset", MarginPolicy(), overlays));
+        if (options.Formats.HasFlag(DatasetFormat.Parquet)) ParquetDatasetWriter.Write(Path.Combine(outDir, "dataset.parquet"), records(), outDir);
+        if (options.Formats.HasFlag(DatasetFormat.Llava)) LlavaWriter.Write(Path.Combine(outDir, "llava.json"), records());
+        var stats = DatasetStatistics.Compute(records(), failures);
+        AtomicFile.WriteAllText(Path.Combine(outDir, "README.md"), stats.ToMarkdown("Spatial VQA dataset", MarginPolicyText.Lines(pipeline.Options), overlays));
         var manifest = new JsonObject
         {
-            ["images"] = records.Count + failures.Count,
-            ["succeeded"] = records.Count,
+            ["schema"] = DatasetRecordJson.SchemaVersion,
+            ["images"] = stats.Images + failures.Count,
+            ["succeeded"] = stats.Images,
             ["failed"] = new JsonArray(failures.Select(f => (JsonNode)new JsonObject { ["id"] = f.Id, ["reason"] = f.Reason }).ToArray()),
             ["seed"] = options.Seed,
+            ["run"] = RunIdentity.Read(outDir)?.Hash,
         };
         AtomicFile.WriteAllText(Path.Combine(outDir, "manifest.json"), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return stats;
-    }
-
-    private IEnumerable<string> MarginPolicy()
-    {
-        var m = pipeline.Options.Measurement;
-        var q = pipeline.Options.Questions.Margins;
-        yield return $"Positional relations (left/right, above/below, behind/front) need a difference of at least max({q.MinimumMeters:0.###} m, {q.ExtentShare:P0} of the larger object's extent along that axis), times the pair's larger margin scale.";
-        yield return $"An object's margin scale is 1 for a well-sampled object (≥ {m.WellSampledPoints} points) within 2 m, grows by {m.MarginPerMeter:0.##} per meter beyond 2 m, up to ×2 as its point count falls toward 0, and by {pipeline.Options.Occlusion.MarginPerHiddenShare:0.##} per unit share of its outline hidden behind nearer surfaces or the image edge; objects with more than {pipeline.Options.Occlusion.DropAbove:P0} of their outline hidden are left out.";
-        yield return $"Objects cut by the image edge, or with more than {pipeline.Options.Occlusion.SizeUnknownAbove:P0} of their outline hidden, get no size questions (tall/short, wide/thin, big/small, height, width): their boxes are lower bounds.";
-        yield return $"Objects cut by the image edge get ×{pipeline.Options.Occlusion.TruncatedMarginFactor:0.##}; objects whose visible footprint is shallower along the line of sight than {pipeline.Options.Occlusion.ShallowFootprintRatio:0.##} of its breadth (back unseen) get ×{pipeline.Options.Occlusion.ShallowFootprintMarginFactor:0.##}.";
-        yield return $"Size relations (tall/short, wide/thin, big/small) need the larger to be at least {pipeline.Options.Questions.Margins.SizeShare:P0} larger (times the pair's margin scale): sizes come from visible surfaces only.";
-        yield return "Pairs inside the margin get no qualitative question" + (pipeline.Options.Questions.UncertaintyAnswers ? ", except uncertainty answers, which are marked uncertain." : ".");
-        yield return $"Objects whose lowest point lies within {m.SupportSnap:0.00} m of the support plane are extended down to it (only visible surfaces are seen).";
     }
 }

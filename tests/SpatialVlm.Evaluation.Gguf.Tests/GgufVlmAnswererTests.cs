@@ -30,8 +30,8 @@ public sealed class GgufVlmAnswererTests
         // The image becomes one token per projector patch (the class token dropped), beside the text tokens.
         Assert.Equal(TinyClipProjector.Patches, first.Stats.ImageTokens);
         Assert.True(first.Stats.PromptTokens > TinyClipProjector.Patches + 10, $"prompt tokens {first.Stats.PromptTokens}");
-        var item = new BenchmarkItem { Id = "q", Image = "a.png", ImagePath = image, Type = "distance", Kind = AnswerKind.Quantitative, Question = "How far is the mug from the box?" };
-        Assert.Equal(first.Text, await vlm.AnswerAsync(item, image, CancellationToken.None));
+        var answer = await vlm.AnswerAsync(new AnswerRequest(image, "How far is the mug from the box?"), CancellationToken.None);
+        Assert.Equal(first.Text, answer.Text);
         var otherImage = vlm.Answer("How far is the mug from the box?", WriteImage(dir.File("b.png"), 2));
         Assert.NotEqual(first.Text, otherImage.Text);
     }

@@ -21,10 +21,10 @@ public class BenchmarkAndSpecTests
             """{"id":"p2","image":"a.png","type":"big-predicate","kind":"predicate","question":"?","answer":"no"}""");
         Assert.Empty(file.Problems);
         var d = file.Items[0];
-        Assert.Equal((AnswerKind.Quantitative, 1.23, 2.4, "/data/bench/img/a.png", 1), (d.Kind, d.ExpectedMeters!.Value, d.DepthM!.Value, d.ImagePath, d.Line));
-        Assert.Equal((AnswerKind.Predicate, true, "left"), (file.Items[1].Kind, file.Items[1].ExpectedYes!.Value, file.Items[1].Relation));
-        Assert.Equal((AnswerKind.Choice, "the blue box", (double?)null), (file.Items[2].Kind, file.Items[2].ExpectedText, file.Items[2].DepthM));
-        Assert.Equal((AnswerKind.Classify, "front", ("behind", "front")), (file.Items[3].Kind, file.Items[3].ExpectedText, file.Items[3].ClassifyPair!.Value));
+        Assert.Equal((QuestionKind.Quantitative, 1.23, 2.4, "/data/bench/img/a.png", 1), (d.Kind, d.ExpectedMeters!.Value, d.DepthM!.Value, d.ImagePath, d.Line));
+        Assert.Equal((QuestionKind.Predicate, true, "left"), (file.Items[1].Kind, file.Items[1].ExpectedYes!.Value, file.Items[1].Relation));
+        Assert.Equal((QuestionKind.Choice, "the blue box", (double?)null), (file.Items[2].Kind, file.Items[2].ExpectedText, file.Items[2].DepthM));
+        Assert.Equal((QuestionKind.Classify, "front", ("behind", "front")), (file.Items[3].Kind, file.Items[3].ExpectedText, file.Items[3].ClassifyPair!.Value));
         Assert.False(file.Items[4].ExpectedYes);
     }
 
@@ -113,7 +113,7 @@ public class BenchmarkAndSpecTests
 
     private sealed class FixedAnswerer(string answer) : ISpatialAnswerer
     {
-        public Task<string> AnswerAsync(BenchmarkItem item, string imagePath, CancellationToken ct) => Task.FromResult(answer);
+        public Task<SpatialAnswer> AnswerAsync(AnswerRequest request, CancellationToken ct) => Task.FromResult(SpatialAnswer.Single(answer));
     }
 
     [Fact]
@@ -129,14 +129,14 @@ public class BenchmarkAndSpecTests
         factory.Register("oracle", _ => new FixedAnswerer("Yes"));
         Assert.True(factory.IsAvailable("oracle"));
         var item = SpatialMetricsTests.Item("left-predicate", true);
-        Assert.Equal("Yes", await factory.Create(ModelSpec.Parse("oracle")).AnswerAsync(item, "x.png", CancellationToken.None));
+        Assert.Equal("Yes", (await factory.Create(ModelSpec.Parse("oracle")).AnswerAsync(item.ToRequest(), CancellationToken.None)).Text);
     }
 
     [Fact]
     public void ComparisonPutsRunsSideBySide()
     {
-        var a = SpatialMetrics.Compute([new ItemOutcome(SpatialMetricsTests.Item("distance", 1.0), new ParsedAnswer(AnswerKind.Quantitative, Meters: 1.2))]);
-        var b = SpatialMetrics.Compute([new ItemOutcome(SpatialMetricsTests.Item("left-predicate", true), new ParsedAnswer(AnswerKind.Predicate, Yes: false))]);
+        var a = SpatialMetrics.Compute([new ItemOutcome(SpatialMetricsTests.Item("distance", 1.0), new ParsedAnswer(QuestionKind.Quantitative, Meters: 1.2))]);
+        var b = SpatialMetrics.Compute([new ItemOutcome(SpatialMetricsTests.Item("left-predicate", true), new ParsedAnswer(QuestionKind.Predicate, Yes: false))]);
         var table = RunComparison.Build([("ours", a), ("gpt", b)]);
         var lines = table.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("| metric | ours | gpt |", lines[0]);

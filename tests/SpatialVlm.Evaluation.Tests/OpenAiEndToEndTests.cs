@@ -26,7 +26,7 @@ public sealed class OpenAiEndToEndTests : IDisposable
     private static string Line(string id, string image, string type, string question, object answer, double? depth = 1.5) =>
         JsonSerializer.Serialize(new Dictionary<string, object?>
         {
-            ["id"] = id, ["image"] = image, ["type"] = type, ["kind"] = BenchmarkItem.KindOfType(type) == AnswerKind.Quantitative ? "quantitative" : "qualitative",
+            ["id"] = id, ["image"] = image, ["type"] = type, ["kind"] = QuestionCatalog.Get(type).Kind == QuestionKind.Quantitative ? "quantitative" : "qualitative",
             ["question"] = question, ["answer"] = answer, ["a"] = "red mug", ["b"] = "blue box", ["depth_m"] = depth,
         });
 
@@ -205,7 +205,7 @@ public sealed class OpenAiEndToEndTests : IDisposable
         using var server = new ScriptedChatServer(new() { ["Answer in meters. | How tall is the blue box?"] = ["1.9 m"] });
         var item = BenchmarkReader.Read(WriteBenchmark()).Items.Single(i => i.Id == "q6");
         using var answerer = new OpenAiChatAnswerer(server.BaseUrl, "test-vlm", Fast with { SystemPrompt = "Answer in meters." });
-        Assert.Equal("1.9 m", await answerer.AnswerAsync(item, item.ImagePath, CancellationToken.None));
+        Assert.Equal("1.9 m", (await answerer.AnswerAsync(item.ToRequest(), CancellationToken.None)).Text);
         Assert.Empty(server.Problems);
     }
 

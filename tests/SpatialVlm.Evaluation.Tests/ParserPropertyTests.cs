@@ -65,7 +65,7 @@ public class ParserPropertyTests
         Gen.Select(Gen.Double[0, 5], Gen.Double[0, 5], Gen.Bool).Array[0, 40].Sample(rows =>
         {
             var outcomes = rows.Select((r, i) => new ItemOutcome(SpatialMetricsTests.Item("distance", r.Item1, id: $"q{i}"),
-                new ParsedAnswer(AnswerKind.Quantitative, Meters: r.Item3 ? r.Item2 : null))).ToList();
+                new ParsedAnswer(QuestionKind.Quantitative, Meters: r.Item3 ? r.Item2 : null))).ToList();
             var q = SpatialMetrics.Compute(outcomes).Quantitative;
             double[] chain = [q.InRange90To110, q.InRange75To125, q.InRange66To150, q.InRange50To200, q.OutputNumbers];
             return chain.All(v => v is >= 0 and <= 1) && chain.Zip(chain.Skip(1)).All(p => p.First <= p.Second)

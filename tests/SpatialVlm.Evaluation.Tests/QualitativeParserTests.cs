@@ -171,7 +171,7 @@ public class QualitativeParserTests
     {
         BenchmarkItem Item(string type, string? a = Mug, string? b = Box) => new()
         {
-            Id = "q", Image = "i.png", ImagePath = "i.png", Type = type, Kind = BenchmarkItem.KindOfType(type), Question = "?", A = a, B = b,
+            Id = "q", Image = "i.png", ImagePath = "i.png", Type = QuestionCatalog.Get(type), Question = "?", A = a, B = b,
         };
         Assert.Equal(true, AnswerParser.Parse(Item("left-predicate"), "The blue box is to the right of the red mug.").Yes);
         Assert.Equal(Box, AnswerParser.Parse(Item("tall-choice"), "The blue box.").Text);

@@ -9,7 +9,7 @@ public class SpatialMetricsTests
 
     internal static BenchmarkItem Item(string type, object expected, double? depth = null, string id = "q") => new()
     {
-        Id = id, Image = "i.png", ImagePath = "i.png", Type = type, Kind = BenchmarkItem.KindOfType(type), Question = "?",
+        Id = id, Image = "i.png", ImagePath = "i.png", Type = QuestionCatalog.Get(type), Question = "?",
         A = Mug, B = Box, DepthM = depth,
         ExpectedYes = expected as bool?, ExpectedText = expected as string, ExpectedMeters = expected as double?,
     };
@@ -56,7 +56,7 @@ public class SpatialMetricsTests
         Assert.Equal(0.5, m.ByType["left-predicate"].Score, 12);
         Assert.Equal(0.5, m.ByType["tall-choice"].Score, 12);
         Assert.Equal(1.0, m.ByType["left-right-classify"].Score, 12);
-        Assert.Equal(AnswerKind.Choice, m.ByType["tall-choice"].Kind);
+        Assert.Equal(QuestionKind.Choice, m.ByType["tall-choice"].Kind);
     }
 
     [Fact]

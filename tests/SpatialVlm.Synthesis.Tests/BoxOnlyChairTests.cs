@@ -73,19 +73,19 @@ public sealed class BoxOnlyChairTests : IDisposable
         int checkedItems = 0;
         foreach (var q in result.Questions.Items)
         {
-            var parts = q.Type.Split('-');
+            var parts = q.Type.Id.Split('-');
             if (positional.Contains(parts[0]) && parts[1] == "predicate") Assert.Equal(Holds(parts[0], q.A, q.B), (bool)q.Value);
             else if (positional.Contains(parts[0]) && parts[1] == "choice") Assert.Equal(Holds(parts[0], q.A, q.B) ? q.A : q.B, (int)q.Value);
-            else if (q.Type is "left-right-classify") Assert.Equal(Holds("left", q.A, q.B) ? "left" : "right", (string)q.Value);
-            else if (q.Type is "behind-front-classify") Assert.Equal(Holds("behind", q.A, q.B) ? "behind" : "front", (string)q.Value);
+            else if (q.Type.Id is "left-right-classify") Assert.Equal(Holds("left", q.A, q.B) ? "left" : "right", (string)q.Value);
+            else if (q.Type.Id is "behind-front-classify") Assert.Equal(Holds("behind", q.A, q.B) ? "behind" : "front", (string)q.Value);
             else if (positional.Contains(parts[0]) && parts[1] == "difference")
             {
                 Assert.True(Holds(parts[0], q.A, q.B), q.Question);
                 var along = parts[0] is "left" or "right" ? Math.Abs(centre[q.A].X - centre[q.B].X) : Math.Abs(centre[q.A].Z - centre[q.B].Z);
                 Assert.Equal(along, (double)q.Value, 0.15);
             }
-            else if (q.Type == "distance") Assert.Equal((centre[q.A] - centre[q.B]).Length, (double)q.Value, 0.2);
-            else if (q.Type == "height") Assert.Equal(result.Objects.Single(o => o.Spatial.Id == q.A).Spatial.Box.Height, (double)q.Value, 6);
+            else if (q.Type.Id == "distance") Assert.Equal((centre[q.A] - centre[q.B]).Length, (double)q.Value, 0.2);
+            else if (q.Type.Id == "height") Assert.Equal(result.Objects.Single(o => o.Spatial.Id == q.A).Spatial.Box.Height, (double)q.Value, 6);
             else continue;
             checkedItems++;
         }

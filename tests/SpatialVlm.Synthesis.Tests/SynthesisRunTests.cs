@@ -167,6 +167,6 @@ public sealed class SynthesisRunTests : IDisposable
         var result = new SynthesisPipeline(options).Run(obs, 1);
         Assert.False(result.Frame.Canonicalized);
         Assert.NotEmpty(result.Questions.Items);
-        Assert.All(result.Questions.Items, q => Assert.False(Questions.QuestionCatalog.Get(q.Type).NeedsCanonicalization, q.Type));
+        Assert.All(result.Questions.Items, q => Assert.False(q.Type.NeedsCanonicalization, q.Type.Id));
     }
 }

@@ -26,13 +26,9 @@ public static class AskCommand
             var answerer = flags.Factory(parse, register).Create(spec);
             try
             {
-                var item = new BenchmarkItem
-                {
-                    Id = "ask", Image = imagePath, ImagePath = Path.GetFullPath(imagePath), Type = "ask",
-                    Kind = AnswerKind.Quantitative, Question = text.Trim(),
-                };
-                var answer = answerer.AnswerAsync(item, item.ImagePath, CancellationToken.None).GetAwaiter().GetResult();
-                parse.InvocationConfiguration.Output.WriteLine(answer.Trim());
+                var request = new AnswerRequest(Path.GetFullPath(imagePath), text.Trim());
+                var answer = answerer.AnswerAsync(request, CancellationToken.None).GetAwaiter().GetResult();
+                parse.InvocationConfiguration.Output.WriteLine(answer.Text.Trim());
                 return 0;
             }
             catch (AnswerFailedException e)

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using SpatialVlm.Core;
-using SpatialVlm.Evaluation;
+using SpatialVlm.Benchmarks;
 
 namespace SpatialVlm.Cli.Commands;
 

@@ -54,8 +54,13 @@ public static class EvalCommand
                     CacheScope = flags.CacheScope(parse, spec),
                 };
                 var total = Math.Min(file.Items.Count, options.Limit ?? int.MaxValue);
-                run = EvalProgress.RunAsync(total, stderr, EvalProgress.IsInteractive, onAnswered =>
-                    EvalRunner.RunAsync(file, Path.GetFileName(benchmarkPath), answerer, spec.Text, options, onAnswered)).GetAwaiter().GetResult();
+                int done = 0, failed = 0;
+                run = ProgressDisplay.Run(stderr, $"eval: {spec.Text}", total, "questions", report =>
+                    EvalRunner.RunAsync(file, Path.GetFileName(benchmarkPath), answerer, spec.Text, options, p =>
+                    {
+                        var f = p.Counted && p.Error != null ? Interlocked.Increment(ref failed) : Volatile.Read(ref failed);
+                        report(Interlocked.Increment(ref done), $"{f} failed");
+                    }).GetAwaiter().GetResult());
             }
             finally
             {

@@ -1,7 +1,6 @@
-namespace SpatialVlm.Evaluation;
+using SpatialVlm.Questions;
 
-/// <summary>How an answer is parsed and scored: yes/no, which of two objects, a relation word, or a length.</summary>
-public enum AnswerKind { Predicate, Choice, Classify, Quantitative }
+namespace SpatialVlm.Evaluation;
 
 /// <summary>
 /// One benchmark question (INTERFACES.md "benchmark .jsonl"). The expected answer is held in the field of its
@@ -15,14 +14,17 @@ public sealed record BenchmarkItem
     public required string Image { get; init; }
     /// <summary>The image path resolved against the benchmark file's folder.</summary>
     public required string ImagePath { get; init; }
-    /// <summary>Type id, e.g. <c>left-predicate</c>, <c>left-right-classify</c>, <c>distance</c>.</summary>
-    public required string Type { get; init; }
-    public required AnswerKind Kind { get; init; }
+    public required QuestionType Type { get; init; }
+    public QuestionKind Kind => Type.Kind;
     public required string Question { get; init; }
     /// <summary>Caption of object A.</summary>
     public string? A { get; init; }
     /// <summary>Caption of object B.</summary>
     public string? B { get; init; }
+    /// <summary>Object A's id in the image's scene or record, when the benchmark records it.</summary>
+    public int? AId { get; init; }
+    /// <summary>Object B's id, when recorded.</summary>
+    public int? BId { get; init; }
     /// <summary>Ground-truth depth of the pair in meters, when the benchmark records it.</summary>
     public double? DepthM { get; init; }
     public bool? ExpectedYes { get; init; }
@@ -31,26 +33,20 @@ public sealed record BenchmarkItem
     /// <summary>1-based line of the benchmark file this item came from.</summary>
     public int Line { get; init; }
 
-    public bool IsQualitative => Kind != AnswerKind.Quantitative;
+    public bool IsQualitative => Type.IsQualitative;
 
-    /// <summary>The relation a predicate or choice type asks about (<c>left</c> of <c>left-predicate</c>), else null.</summary>
-    public string? Relation => Kind is AnswerKind.Predicate or AnswerKind.Choice ? Type[..Type.LastIndexOf('-')] : null;
+    /// <summary>The question as any answerer takes it: the image, the text, and the objects and type as hints.</summary>
+    public AnswerRequest ToRequest() => new(ImagePath, Question)
+    {
+        A = A is null ? null : new ObjectReference(A, AId),
+        B = B is null ? null : new ObjectReference(B, BId),
+        Type = Type,
+    };
+
+    /// <summary>The relation word a predicate or choice type asks about (<c>left</c> of <c>left-predicate</c>), else null.</summary>
+    public string? Relation => Type.Relation?.Word;
 
     /// <summary>The two relation words a classify type chooses between (<c>left</c>, <c>right</c> of <c>left-right-classify</c>).</summary>
-    public (string First, string Second)? ClassifyPair
-    {
-        get
-        {
-            if (Kind != AnswerKind.Classify) return null;
-            var parts = Type.Split('-');
-            return parts.Length == 3 ? (parts[0], parts[1]) : null;
-        }
-    }
-
-    /// <summary>Kind implied by a type id's suffix; quantitative when there is none.</summary>
-    public static AnswerKind KindOfType(string type) =>
-        type.EndsWith("-predicate", StringComparison.Ordinal) ? AnswerKind.Predicate :
-        type.EndsWith("-choice", StringComparison.Ordinal) ? AnswerKind.Choice :
-        type.EndsWith("-classify", StringComparison.Ordinal) ? AnswerKind.Classify :
-        AnswerKind.Quantitative;
+    public (string First, string Second)? ClassifyPair =>
+        Kind == QuestionKind.Classify && Type.Pair is { } p ? (p.Positive, p.Negative) : null;
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SpatialVlm.Core;
+using SpatialVlm.Questions;
 
 namespace SpatialVlm.Evaluation;
 
@@ -61,21 +62,22 @@ public static class BenchmarkReader
         if (o.ValueKind != JsonValueKind.Object) throw new FormatException("not a JSON object");
         var id = RequiredString(o, "id");
         var image = RequiredString(o, "image");
-        var type = RequiredString(o, "type");
+        var typeId = RequiredString(o, "type");
         var question = RequiredString(o, "question");
-        var kind = BenchmarkItem.KindOfType(type);
+        if (!QuestionCatalog.TryGet(typeId, out var type)) throw new FormatException($"unknown question type '{typeId}'");
+        var kind = type.Kind;
         if (OptionalString(o, "kind") is { } declared)
         {
             var consistent = declared switch
             {
-                "quantitative" => kind == AnswerKind.Quantitative,
-                "qualitative" => kind != AnswerKind.Quantitative,
-                "predicate" => kind == AnswerKind.Predicate,
-                "choice" => kind == AnswerKind.Choice,
-                "classify" => kind == AnswerKind.Classify,
+                "quantitative" => kind == QuestionKind.Quantitative,
+                "qualitative" => kind != QuestionKind.Quantitative,
+                "predicate" => kind == QuestionKind.Predicate,
+                "choice" => kind == QuestionKind.Choice,
+                "classify" => kind == QuestionKind.Classify,
                 _ => throw new FormatException($"unknown kind '{declared}'"),
             };
-            if (!consistent) throw new FormatException($"kind '{declared}' does not match type '{type}'");
+            if (!consistent) throw new FormatException($"kind '{declared}' does not match type '{typeId}'");
         }
         var a = OptionalString(o, "a");
         var b = OptionalString(o, "b");
@@ -87,14 +89,14 @@ public static class BenchmarkReader
             throw new FormatException("missing answer");
         var item = new BenchmarkItem
         {
-            Id = id, Image = image, ImagePath = Path.GetFullPath(Path.Combine(baseDir, image)), Type = type, Kind = kind,
-            Question = question, A = a, B = b, DepthM = depth, Line = lineNumber,
+            Id = id, Image = image, ImagePath = Path.GetFullPath(Path.Combine(baseDir, image)), Type = type,
+            Question = question, A = a, B = b, AId = OptionalInt(o, "a_id"), BId = OptionalInt(o, "b_id"), DepthM = depth, Line = lineNumber,
         };
         return kind switch
         {
-            AnswerKind.Predicate => item with { ExpectedYes = ReadBool(answer) },
-            AnswerKind.Choice => item with { ExpectedText = ReadChoice(answer, a, b) },
-            AnswerKind.Classify => item with { ExpectedText = ReadRelation(answer, type) },
+            QuestionKind.Predicate => item with { ExpectedYes = ReadBool(answer) },
+            QuestionKind.Choice => item with { ExpectedText = ReadChoice(answer, a, b) },
+            QuestionKind.Classify => item with { ExpectedText = ReadRelation(answer, type.Pair!) },
             _ => item with { ExpectedMeters = ReadMeters(answer) },
         };
     }
@@ -119,15 +121,16 @@ public static class BenchmarkReader
         return s;
     }
 
-    private static string ReadRelation(JsonElement e, string type)
+    private static string ReadRelation(JsonElement e, RelationPair pair)
     {
-        var parts = type.Split('-');
-        if (parts.Length != 3 || !RelationWords.IsRelation(parts[0]) || !RelationWords.IsRelation(parts[1]))
-            throw new FormatException($"unknown classify type '{type}'");
         var s = e.ValueKind == JsonValueKind.String ? e.GetString()!.Trim().ToLowerInvariant() : throw new FormatException("a classify answer must be a relation word");
-        if (s != parts[0] && s != parts[1]) throw new FormatException($"classify answer '{s}' is neither '{parts[0]}' nor '{parts[1]}'");
+        if (s != pair.Positive && s != pair.Negative) throw new FormatException($"classify answer '{s}' is neither '{pair.Positive}' nor '{pair.Negative}'");
         return s;
     }
+
+    private static int? OptionalInt(JsonElement o, string name) =>
+        !o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null ? null
+        : v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : throw new FormatException($"{name} must be an integer");
 
     private static double ReadMeters(JsonElement e) =>
         e.ValueKind == JsonValueKind.Number && e.GetDouble() is var v && double.IsFinite(v) && v >= 0 ? v

@@ -20,8 +20,8 @@ public static class ItemScoring
     /// <summary>Qualitative: the parsed answer equals the expected one.</summary>
     public static bool IsCorrect(ItemOutcome o) => o.Item.Kind switch
     {
-        AnswerKind.Predicate => o.Parsed.Yes is { } y && y == o.Item.ExpectedYes,
-        AnswerKind.Choice or AnswerKind.Classify => o.Parsed.Text != null && o.Item.ExpectedText != null &&
+        QuestionKind.Predicate => o.Parsed.Yes is { } y && y == o.Item.ExpectedYes,
+        QuestionKind.Choice or QuestionKind.Classify => o.Parsed.Text != null && o.Item.ExpectedText != null &&
             CaptionMentions.Normalize(o.Parsed.Text) == CaptionMentions.Normalize(o.Item.ExpectedText),
         _ => false,
     };

@@ -10,7 +10,7 @@ public sealed record QuantitativeMetrics(int N, int Parsed, double OutputNumbers
     double InRange75To125, double InRange90To110, double Smape, double MedianAbsRelErr);
 
 /// <summary>Score of one type: accuracy for qualitative types, in-range [0.5, 2] share for quantitative ones.</summary>
-public sealed record TypeMetrics(AnswerKind Kind, int N, double Score);
+public sealed record TypeMetrics(QuestionKind Kind, int N, double Score);
 
 /// <summary>Ground-truth depth bin [Low, High) in meters; High is +∞ for the last bin, NaN bounds for items without depth.</summary>
 public sealed record DepthBinMetrics(string Label, double Low, double High, int QualitativeN, double QualitativeAccuracy,
@@ -71,7 +71,8 @@ public sealed record MetricsReport(QualitativeMetrics Qualitative, QuantitativeM
             var byType = new SortedDictionary<string, TypeMetrics>(StringComparer.Ordinal);
             if (root.TryGetProperty("by_type", out var bt))
                 foreach (var p in bt.EnumerateObject())
-                    byType[p.Name] = new TypeMetrics(BenchmarkItem.KindOfType(p.Name), p.Value.GetProperty("n").GetInt32(), D(p.Value, "score"));
+                    byType[p.Name] = new TypeMetrics(Questions.QuestionCatalog.TryGet(p.Name, out var type) ? type.Kind
+                        : throw new FormatException($"unknown question type '{p.Name}'"), p.Value.GetProperty("n").GetInt32(), D(p.Value, "score"));
             var n = qn.GetProperty("n").GetInt32();
             return new MetricsReport(
                 new QualitativeMetrics(ql.GetProperty("n").GetInt32(), D(ql, "accuracy")),

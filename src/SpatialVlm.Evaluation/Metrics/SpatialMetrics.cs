@@ -9,7 +9,7 @@ public static class SpatialMetrics
         var qualitative = outcomes.Where(o => o.Item.IsQualitative).ToList();
         var quantitative = outcomes.Where(o => !o.Item.IsQualitative).ToList();
         var byType = new SortedDictionary<string, TypeMetrics>(StringComparer.Ordinal);
-        foreach (var g in outcomes.GroupBy(o => o.Item.Type))
+        foreach (var g in outcomes.GroupBy(o => o.Item.Type.Id))
             byType[g.Key] = new TypeMetrics(g.First().Item.Kind, g.Count(), g.Average(o => ItemScoring.Score(o, options)));
         return new MetricsReport(Qualitative(qualitative), Quantitative(quantitative, options), byType, ByDepth(outcomes, options));
     }

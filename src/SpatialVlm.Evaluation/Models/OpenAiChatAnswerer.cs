@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SpatialVlm.Core;
 
 namespace SpatialVlm.Evaluation;
 
@@ -35,9 +36,17 @@ public sealed class OpenAiChatAnswerer : ISpatialAnswerer, IDisposable
 
     public void Dispose() => http.Dispose();
 
-    public async Task<string> AnswerAsync(BenchmarkItem item, string imagePath, CancellationToken ct)
+    public async Task<SpatialAnswer> AnswerAsync(AnswerRequest request, CancellationToken ct)
     {
-        var body = RequestBody(item.Question, imagePath);
+        if (request.Samples < 1) throw new SpatialVlmException($"samples must be at least 1, not {request.Samples}");
+        var body = RequestBody(request);
+        var samples = new List<string>(request.Samples);
+        for (int i = 0; i < request.Samples; i++) samples.Add(await AskOnce(body, ct).ConfigureAwait(false));
+        return new SpatialAnswer(samples[0], samples);
+    }
+
+    private async Task<string> AskOnce(string body, CancellationToken ct)
+    {
         string lastError = "no attempt";
         int attempt = 0;
         for (; attempt <= options.MaxRetries; attempt++)
@@ -83,8 +92,10 @@ public sealed class OpenAiChatAnswerer : ISpatialAnswerer, IDisposable
         throw new AnswerFailedException($"{lastError}; gave up after {attempt + 1} attempts", attempt + 1);
     }
 
-    private string RequestBody(string question, string imagePath)
+    /// <summary>The chat: the system prompt, earlier turns (the image rides on the first user turn), then the question.</summary>
+    private string RequestBody(AnswerRequest request)
     {
+        var imagePath = request.ImagePath;
         var mime = Path.GetExtension(imagePath).ToLowerInvariant() switch
         {
             ".jpg" or ".jpeg" => "image/jpeg",
@@ -97,15 +108,15 @@ public sealed class OpenAiChatAnswerer : ISpatialAnswerer, IDisposable
         var messages = new JsonArray();
         if (options.SystemPrompt is { Length: > 0 } system)
             messages.Add(new JsonObject { ["role"] = "system", ["content"] = system });
-        messages.Add(new JsonObject
+        var turns = request.History.Append(new ChatTurn(request.Question, "")).ToList();
+        for (int i = 0; i < turns.Count; i++)
         {
-            ["role"] = "user",
-            ["content"] = new JsonArray
-            {
-                new JsonObject { ["type"] = "image_url", ["image_url"] = new JsonObject { ["url"] = dataUrl } },
-                new JsonObject { ["type"] = "text", ["text"] = question },
-            },
-        });
+            var content = new JsonArray();
+            if (i == 0) content.Add(new JsonObject { ["type"] = "image_url", ["image_url"] = new JsonObject { ["url"] = dataUrl } });
+            content.Add(new JsonObject { ["type"] = "text", ["text"] = turns[i].Question });
+            messages.Add(new JsonObject { ["role"] = "user", ["content"] = content });
+            if (i < turns.Count - 1) messages.Add(new JsonObject { ["role"] = "assistant", ["content"] = turns[i].Answer });
+        }
         return new JsonObject
         {
             ["model"] = model,

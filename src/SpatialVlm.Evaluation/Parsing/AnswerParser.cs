@@ -3,11 +3,11 @@ using System.Globalization;
 namespace SpatialVlm.Evaluation;
 
 /// <summary>What an answer was read as: exactly one field is set for a parsed answer, none for an unparsed one.</summary>
-public sealed record ParsedAnswer(AnswerKind Kind, bool? Yes = null, string? Text = null, double? Meters = null)
+public sealed record ParsedAnswer(QuestionKind Kind, bool? Yes = null, string? Text = null, double? Meters = null)
 {
     public bool IsParsed => Yes.HasValue || Text != null || Meters.HasValue;
 
-    public static ParsedAnswer None(AnswerKind kind) => new(kind);
+    public static ParsedAnswer None(QuestionKind kind) => new(kind);
 
     public override string ToString() =>
         Yes is { } y ? (y ? "yes" : "no") :
@@ -22,9 +22,9 @@ public static class AnswerParser
         if (string.IsNullOrWhiteSpace(answer)) return ParsedAnswer.None(item.Kind);
         return item.Kind switch
         {
-            AnswerKind.Predicate => new(item.Kind, Yes: YesNoParser.Parse(answer, Known(item.Relation), item.A, item.B)),
-            AnswerKind.Choice => new(item.Kind, Text: item.A != null && item.B != null ? ChoiceParser.Parse(answer, item.A, item.B, Known(item.Relation)) : null),
-            AnswerKind.Classify => new(item.Kind, Text: item.ClassifyPair is var (f, s) && RelationWords.IsRelation(f) && RelationWords.IsRelation(s)
+            QuestionKind.Predicate => new(item.Kind, Yes: YesNoParser.Parse(answer, Known(item.Relation), item.A, item.B)),
+            QuestionKind.Choice => new(item.Kind, Text: item.A != null && item.B != null ? ChoiceParser.Parse(answer, item.A, item.B, Known(item.Relation)) : null),
+            QuestionKind.Classify => new(item.Kind, Text: item.ClassifyPair is var (f, s) && RelationWords.IsRelation(f) && RelationWords.IsRelation(s)
                 ? RelationParser.Parse(answer, f, s, item.A, item.B) : null),
             _ => new(item.Kind, Meters: LengthParser.ParseMeters(answer)),
         };

@@ -5,24 +5,32 @@ namespace SpatialVlm.Evaluation;
 /// <summary>A relation of SPATIAL.md, its opposite, and the phrasings that name it in an answer.</summary>
 public sealed record RelationWord(string Name, string Opposite, IReadOnlyList<string> Phrases);
 
-/// <summary>The twelve relations, one definition each; every qualitative parser reads this table.</summary>
+/// <summary>
+/// The twelve relations of the relation table (<see cref="Relations"/>): names and opposites come from there; this
+/// class adds only the phrasings that name each relation in a free-text answer. Every qualitative parser reads it.
+/// </summary>
 public static partial class RelationWords
 {
-    public static readonly IReadOnlyList<RelationWord> All =
-    [
-        new("left", "right", ["left", "leftmost", "left-hand"]),
-        new("right", "left", ["right", "rightmost", "right-hand"]),
-        new("above", "below", ["above", "higher", "highest", "over", "on top of", "atop", "higher up", "elevated", "upper"]),
-        new("below", "above", ["below", "lower", "lowest", "under", "underneath", "beneath", "lower down"]),
-        new("behind", "front", ["behind", "further", "farther", "furthest", "farthest", "further away", "farther away", "in back of", "back", "further back", "farther back", "backward", "more distant", "deeper"]),
-        new("front", "behind", ["front", "in front", "in front of", "closer", "closest", "nearer", "nearest", "before", "foreground", "less far", "forward", "further forward", "farther forward", "further front"]),
-        new("tall", "short", ["tall", "taller", "tallest", "higher", "less short"]),
-        new("short", "tall", ["short", "shorter", "shortest", "less tall", "lower", "not as tall"]),
-        new("wide", "thin", ["wide", "wider", "widest", "broad", "broader", "broadest", "less thin", "less narrow"]),
-        new("thin", "wide", ["thin", "thinner", "thinnest", "narrow", "narrower", "narrowest", "slim", "slimmer", "skinny", "skinnier", "less wide", "not as wide"]),
-        new("big", "small", ["big", "bigger", "biggest", "large", "larger", "largest", "huge", "bulkier", "greater", "more voluminous", "less small"]),
-        new("small", "big", ["small", "smaller", "smallest", "tiny", "tinier", "little", "less big", "less large", "not as big", "not as large", "more compact"]),
-    ];
+    private static readonly Dictionary<string, string[]> PhrasesByWord = new(StringComparer.Ordinal)
+    {
+        ["left"] = ["left", "leftmost", "left-hand"],
+        ["right"] = ["right", "rightmost", "right-hand"],
+        ["above"] = ["above", "higher", "highest", "over", "on top of", "atop", "higher up", "elevated", "upper"],
+        ["below"] = ["below", "lower", "lowest", "under", "underneath", "beneath", "lower down"],
+        ["behind"] = ["behind", "further", "farther", "furthest", "farthest", "further away", "farther away", "in back of", "back", "further back", "farther back", "backward", "more distant", "deeper"],
+        ["front"] = ["front", "in front", "in front of", "closer", "closest", "nearer", "nearest", "before", "foreground", "less far", "forward", "further forward", "farther forward", "further front"],
+        ["tall"] = ["tall", "taller", "tallest", "higher", "less short"],
+        ["short"] = ["short", "shorter", "shortest", "less tall", "lower", "not as tall"],
+        ["wide"] = ["wide", "wider", "widest", "broad", "broader", "broadest", "less thin", "less narrow"],
+        ["thin"] = ["thin", "thinner", "thinnest", "narrow", "narrower", "narrowest", "slim", "slimmer", "skinny", "skinnier", "less wide", "not as wide"],
+        ["big"] = ["big", "bigger", "biggest", "large", "larger", "largest", "huge", "bulkier", "greater", "more voluminous", "less small"],
+        ["small"] = ["small", "smaller", "smallest", "tiny", "tinier", "little", "less big", "less large", "not as big", "not as large", "more compact"],
+    };
+
+    public static readonly IReadOnlyList<RelationWord> All = Relations.All
+        .Select(r => new RelationWord(r.Word, r.Sign > 0 ? r.Pair.Negative : r.Pair.Positive,
+            PhrasesByWord.TryGetValue(r.Word, out var phrases) ? phrases : throw new InvalidOperationException($"no answer phrasings for relation '{r.Word}'")))
+        .ToArray();
 
     public static RelationWord Get(string name) =>
         All.FirstOrDefault(r => r.Name == name) ?? throw new ArgumentException($"unknown relation '{name}'");

@@ -32,9 +32,9 @@ public static class ReportMarkdown
         sb.AppendLine("## Per question type").AppendLine();
         sb.AppendLine("| type | kind | n | answers read | score |").AppendLine("|---|---|---:|---:|---:|");
         var counted = run.Predictions.Where(p => p.Counted).ToList();
-        foreach (var (type, t) in m.ByType.OrderBy(kv => kv.Value.Kind == AnswerKind.Quantitative).ThenBy(kv => kv.Key, StringComparer.Ordinal))
+        foreach (var (type, t) in m.ByType.OrderBy(kv => kv.Value.Kind == QuestionKind.Quantitative).ThenBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            var read = counted.Where(p => p.Item.Type == type).Count(p => p.Parsed.IsParsed);
+            var read = counted.Where(p => p.Item.Type.Id == type).Count(p => p.Parsed.IsParsed);
             sb.AppendLine($"| {type} | {t.Kind.ToString().ToLowerInvariant()} | {t.N} | {Pct((double)read / Math.Max(t.N, 1), t.N)} | {Pct(t.Score, t.N)} |");
         }
         sb.AppendLine().AppendLine("Score: accuracy for qualitative types, share within [0.5, 2] of the truth for quantitative ones.").AppendLine();

@@ -9,7 +9,7 @@ public static class ReportPlots
     /// <summary>Horizontal bars, one per type: accuracy (qualitative, blue) or in-range [0.5, 2] share (quantitative, orange).</summary>
     public static byte[] ScoreByType(MetricsReport metrics)
     {
-        var types = metrics.ByType.OrderBy(kv => kv.Value.Kind == AnswerKind.Quantitative).ThenBy(kv => kv.Key, StringComparer.Ordinal).ToList();
+        var types = metrics.ByType.OrderBy(kv => kv.Value.Kind == QuestionKind.Quantitative).ThenBy(kv => kv.Key, StringComparer.Ordinal).ToList();
         const float rowHeight = 22;
         using var plot = new PlotCanvas(900, (int)(90 + rowHeight * Math.Max(types.Count, 1)), 200, 40, 110, 50);
         var area = plot.Area;
@@ -24,7 +24,7 @@ public static class ReportPlots
         {
             var (name, m) = (types[i].Key, types[i].Value);
             var y = area.Top + i * rowHeight;
-            var color = m.Kind == AnswerKind.Quantitative ? PlotCanvas.Quantitative : PlotCanvas.Qualitative;
+            var color = m.Kind == QuestionKind.Quantitative ? PlotCanvas.Quantitative : PlotCanvas.Qualitative;
             plot.Rect(new SKRect(area.Left, y + 3, area.Left + (float)(area.Width * Math.Clamp(m.Score, 0, 1)), y + rowHeight - 3), color);
             plot.Text(name, area.Left - 8, y + rowHeight - 7, 12, SKTextAlign.Right);
             plot.Text($"{m.Score:0.00} (n={m.N})", area.Right + 4, y + rowHeight - 7, 11);

@@ -38,7 +38,7 @@ public static class RunComparison
         Row("in range [0.9, 1.1]", m => Pct(m.Quantitative.InRange90To110, m.Quantitative.N));
         Row("sMAPE", m => Num(m.Quantitative.Smape, m.Quantitative.N));
         Row("median abs. rel. error", m => Num(m.Quantitative.MedianAbsRelErr, m.Quantitative.N));
-        var types = runs.SelectMany(r => r.Metrics.ByType).OrderBy(kv => kv.Value.Kind == AnswerKind.Quantitative)
+        var types = runs.SelectMany(r => r.Metrics.ByType).OrderBy(kv => kv.Value.Kind == QuestionKind.Quantitative)
             .ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key).Distinct().ToList();
         foreach (var type in types)
             Row(type, m => m.ByType.TryGetValue(type, out var t) ? Pct(t.Score, t.N) : "—");

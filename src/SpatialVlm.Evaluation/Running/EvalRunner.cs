@@ -76,7 +76,7 @@ public static class EvalRunner
         {
             try
             {
-                raw = await answerer.AnswerAsync(item, item.ImagePath, ct).ConfigureAwait(false);
+                raw = (await answerer.AnswerAsync(item.ToRequest(), ct).ConfigureAwait(false)).Text;
                 cache?.Add(key!, raw);
             }
             catch (AnswerFailedException e) { error = e.Message; }

@@ -17,7 +17,7 @@ public sealed record Prediction(BenchmarkItem Item, string? Raw, ParsedAnswer Pa
         {
             w.WriteStartObject();
             w.WriteString("id", Item.Id);
-            w.WriteString("type", Item.Type);
+            w.WriteString("type", Item.Type.Id);
             w.WriteString("kind", Item.Kind.ToString().ToLowerInvariant());
             w.WriteString("image", Item.Image);
             w.WriteString("question", Item.Question);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
+using SpatialVlm.Contracts.Dataset;
+using SpatialVlm.Questions;
 using System.Text.RegularExpressions;
 
 namespace SpatialVlm.Synthesis.Dataset;
@@ -20,46 +21,45 @@ public sealed record DatasetStatistics(
 {
     private static readonly Regex Unit = new(@"\b(mm|millimet(er|re)s?|cm|centimet(er|re)s?|m|met(er|re)s?|km|in|inch(es)?|ft|feet|foot|yards?|yd)\b", RegexOptions.IgnoreCase | RegexOptions.Compiled);
 
-    public static DatasetStatistics Compute(IReadOnlyList<JsonObject> records, IReadOnlyList<(string Id, string Reason)> failures)
+    public static DatasetStatistics Compute(IEnumerable<DatasetRecord> records, IReadOnlyList<(string Id, string Reason)> failures)
     {
         var byType = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var units = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var objects = new SortedDictionary<int, int>();
         var skips = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var gravity = new List<double>();
-        int qa = 0, canon = 0;
+        int images = 0, qa = 0, canon = 0;
         foreach (var r in records)
         {
-            if ((bool)r["canonicalized"]!) canon++;
-            var n = r["objects"]!.AsArray().Count;
-            objects[n] = objects.GetValueOrDefault(n) + 1;
-            if (r["frame"]?["gravity_disagreement_deg"] is JsonValue g) gravity.Add((double)g);
-            foreach (var item in r["qa"]!.AsArray())
+            images++;
+            if (r.Canonicalized) canon++;
+            objects[r.Objects.Count] = objects.GetValueOrDefault(r.Objects.Count) + 1;
+            if (r.Frame.GravityDisagreementDegrees is { } g) gravity.Add(g);
+            foreach (var item in r.Qa)
             {
                 qa++;
-                var type = (string)item!["type"]!;
-                byType[type] = byType.GetValueOrDefault(type) + 1;
-                if (item["value"] is JsonValue v && v.TryGetValue<double>(out _) && !v.TryGetValue<bool>(out _) && !type.EndsWith("-choice", StringComparison.Ordinal))
+                byType[item.Type.Id] = byType.GetValueOrDefault(item.Type.Id) + 1;
+                if (item.Type.Kind == QuestionKind.Quantitative)
                 {
-                    var unit = UnitFamily((string)item["answer"]!);
+                    var unit = UnitFamily(item.Answer);
                     units[unit] = units.GetValueOrDefault(unit) + 1;
                 }
             }
-            foreach (var s in r["skipped"]!.AsArray())
+            foreach (var s in r.Skipped)
             {
-                var key = $"{(string)s!["scope"]!}: {Generalize((string)s["reason"]!)}";
+                var key = $"{s.Scope}: {Generalize(s.Reason)}";
                 skips[key] = skips.GetValueOrDefault(key) + 1;
             }
-            foreach (var (reason, count) in r["skipped_questions"]!.AsObject())
+            foreach (var (reason, count) in r.SkippedQuestions)
             {
                 var key = $"question: {reason}";
-                skips[key] = skips.GetValueOrDefault(key) + (int)count!;
+                skips[key] = skips.GetValueOrDefault(key) + count;
             }
         }
         var failureReasons = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var (_, reason) in failures) failureReasons[Generalize(reason)] = failureReasons.GetValueOrDefault(Generalize(reason)) + 1;
         gravity.Sort();
-        return new DatasetStatistics(records.Count, failures.Count, canon, qa, byType, units, objects, skips, failureReasons,
+        return new DatasetStatistics(images, failures.Count, canon, qa, byType, units, objects, skips, failureReasons,
             gravity.Count > 0 ? gravity[gravity.Count / 2] : null);
     }
 

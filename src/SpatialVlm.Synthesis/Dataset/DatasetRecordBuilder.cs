@@ -1,62 +1,38 @@
-using System.Text.Json.Nodes;
-using SpatialVlm.Questions;
+using SpatialVlm.Contracts.Dataset;
+using SpatialVlm.Core;
 using SpatialVlm.Synthesis.Stages;
 
 namespace SpatialVlm.Synthesis.Dataset;
 
-/// <summary>Turns a pipeline result into the dataset.jsonl record of INTERFACES.md (plus frame and skip details).</summary>
+/// <summary>Turns a pipeline result into the typed dataset record (numbers rounded as they are stored).</summary>
 public static class DatasetRecordBuilder
 {
-    public static JsonObject Build(SynthesisResult r, string imagePath)
+    /// <param name="pointsFile">Where an object's denoised points are written (relative to OUT), or null when they are not.</param>
+    public static DatasetRecord Build(SynthesisResult r, string imagePath, Func<int, string>? pointsFile = null)
     {
-        var objects = new JsonArray();
-        foreach (var m in r.Objects)
+        var obs = r.Observation;
+        var objects = r.Objects.Select(m =>
         {
             var b = m.Spatial.Box;
-            objects.Add(new JsonObject
-            {
-                ["id"] = m.Spatial.Id,
-                ["caption"] = m.Spatial.Caption,
-                ["category"] = m.Source.Mask.Category,
-                ["center"] = new JsonArray(Round(b.Center.X), Round(b.Center.Y), Round(b.Center.Z)),
-                ["size"] = new JsonArray(Round(b.Width), Round(b.Length), Round(b.Height)),
-                ["yaw"] = Round(b.Yaw),
-                ["points"] = m.LiftedPoints,
-                ["margin_scale"] = Math.Round(m.Spatial.MarginScale, 3),
-                ["hidden_outline"] = Math.Round(m.Visibility.HiddenShare, 3),
-                ["truncated"] = m.Visibility.Truncated,
-                ["shallow_footprint"] = m.ShallowFootprint,
-            });
-        }
-        var qa = new JsonArray();
-        foreach (var item in r.Questions.Items) qa.Add(item.ToJson());
-        var skipped = new JsonArray();
-        foreach (var s in r.Skipped) skipped.Add(new JsonObject { ["scope"] = s.Scope, ["id"] = s.Id, ["reason"] = s.Reason });
-        var skippedQuestions = new JsonObject();
-        foreach (var g in r.Questions.Skipped.GroupBy(s => s.Reason).OrderBy(g => g.Key, StringComparer.Ordinal))
-            skippedQuestions[g.Key] = g.Count();
-        var record = new JsonObject
-        {
-            ["id"] = r.Observation.Id,
-            ["image"] = imagePath,
-            ["width"] = r.Observation.Image.Width,
-            ["height"] = r.Observation.Image.Height,
-            ["canonicalized"] = r.Frame.Canonicalized,
-            ["frame"] = new JsonObject
-            {
-                ["source"] = r.Frame.Source,
-                ["failure"] = r.Frame.Failure,
-                ["gravity_disagreement_deg"] = r.Frame.GravityDisagreementDegrees is { } d ? Math.Round(d, 3) : null,
-            },
-            ["objects"] = objects,
-            ["qa"] = qa,
-            ["messages"] = Conversation.Messages(r.Questions.Items),
-            ["skipped"] = skipped,
-            ["skipped_questions"] = skippedQuestions,
-        };
-        // A copy: a JSON node has one parent, and the observation keeps its own.
-        if (r.Observation.Perception is { } perception) record["perception"] = perception.DeepClone();
-        return record;
+            return new RecordObject(
+                m.Spatial.Id, m.Spatial.Caption, m.Source.Mask.Category,
+                r.Questions.Names.TryGetValue(m.Spatial.Id, out var name) ? name : null,
+                new UprightBox(new Point3(Round(b.Center.X), Round(b.Center.Y), Round(b.Center.Z)), Round(b.Width), Round(b.Length), Round(b.Height), Round(b.Yaw)),
+                m.LiftedPoints, m.Spatial.SizeKnown, Math.Round(m.Spatial.MarginScale, 3), Math.Round(m.Visibility.HiddenShare, 3),
+                m.Visibility.Truncated, m.ShallowFootprint,
+                RleMask.FromPixels(m.Source.Mask.Pixels, obs.Image.Width, obs.Image.Height),
+                pointsFile?.Invoke(m.Spatial.Id));
+        }).ToList();
+        var skippedQuestions = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var g in r.Questions.Skipped.GroupBy(s => s.Reason)) skippedQuestions[g.Key] = g.Count();
+        var pose = r.Frame.WorldFromCamera;
+        var frame = new RecordFrame(r.Frame.Canonicalized, r.Frame.Source, r.Frame.Failure,
+            r.Frame.GravityDisagreementDegrees is { } d ? Math.Round(d, 3) : null,
+            new RigidTransform(pose.Rotation.Select(v => Math.Round(v, 6)).ToArray(),
+                new Point3(Math.Round(pose.Translation.X, 6), Math.Round(pose.Translation.Y, 6), Math.Round(pose.Translation.Z, 6))));
+        return new DatasetRecord(obs.Id, imagePath, obs.Image.Width, obs.Image.Height, frame, objects, r.Questions.Items,
+            r.Skipped.Select(s => new RecordSkip(s.Scope, s.Id, s.Reason)).ToList(), skippedQuestions,
+            obs.Perception?.DeepClone().AsObject());
     }
 
     private static double Round(double v) => Math.Round(v, 4);

@@ -1,6 +1,6 @@
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Parquet.Serialization;
+using SpatialVlm.Contracts.Dataset;
 using SpatialVlm.Core;
 
 namespace SpatialVlm.Synthesis.Dataset;
@@ -42,31 +42,28 @@ public static class ParquetDatasetWriter
         [JsonPropertyName("text")] public string? Text { get; set; }
     }
 
-    public static void Write(string path, IEnumerable<JsonObject> records, string root)
+    public static void Write(string path, IEnumerable<DatasetRecord> records, string root)
     {
         var rows = records.Select(r => ToRow(r, root)).ToList();
         AtomicFile.Write(path, s => ParquetSerializer.SerializeAsync(rows, s).GetAwaiter().GetResult());
     }
 
-    public static Row ToRow(JsonObject r, string root)
+    public static Row ToRow(DatasetRecord r, string root) => new()
     {
-        var image = (string)r["image"]!;
-        return new Row
+        Id = r.Id,
+        Image = new ImageCell { Bytes = File.ReadAllBytes(Path.Combine(root, r.Image)), Path = r.Image },
+        Width = r.Width,
+        Height = r.Height,
+        Canonicalized = r.Canonicalized,
+        Messages = ChatMessages.Of(r.Qa).Select(m => new Message
         {
-            Id = (string)r["id"]!,
-            Image = new ImageCell { Bytes = File.ReadAllBytes(Path.Combine(root, image)), Path = image },
-            Width = (int)r["width"]!,
-            Height = (int)r["height"]!,
-            Canonicalized = (bool)r["canonicalized"]!,
-            Messages = r["messages"]!.AsArray().Select(m => new Message
-            {
-                Role = (string)m!["role"]!,
-                Content = m["content"]!.AsArray().Select(c => new Content { Type = (string)c!["type"]!, Text = (string?)c["text"] }).ToList(),
-            }).ToList(),
-            Qa = r["qa"]!.ToJsonString(),
-            Objects = r["objects"]!.ToJsonString(),
-        };
-    }
+            Role = m.Role,
+            Content = (m.WithImage ? new List<Content> { new() { Type = "image" } } : new List<Content>())
+                .Append(new Content { Type = "text", Text = m.Text }).ToList(),
+        }).ToList(),
+        Qa = DatasetRecordJson.QaArray(r.Qa),
+        Objects = DatasetRecordJson.ObjectsArray(r.Objects),
+    };
 
     public static async Task<IList<Row>> ReadAsync(string path)
     {

@@ -1,10 +1,12 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using SpatialVlm.Contracts.Dataset;
 using SpatialVlm.Core;
 using SpatialVlm.Questions;
 using SpatialVlm.Synthesis;
 
-namespace SpatialVlm.Evaluation;
+using SpatialVlm.Evaluation;
+
+namespace SpatialVlm.Benchmarks;
 
 /// <summary>Options for building a held-out benchmark.</summary>
 public sealed record BenchmarkBuildOptions
@@ -69,29 +71,32 @@ public static class BenchmarkBuilder
                 var a = byId[qa.A];
                 var b = qa.B == QaItem.NoObject ? null : byId[qa.B];
                 var depth = Math.Max(scene.CameraFromWorld.Apply(a.Box.Center).Z, b is null ? 0 : scene.CameraFromWorld.Apply(b.Box.Center).Z);
-                var kind = BenchmarkItem.KindOfType(qa.Type);
+                var kind = qa.Type.Kind;
                 JsonNode answer = kind switch
                 {
-                    AnswerKind.Predicate => JsonValue.Create((bool)qa.Value),
-                    AnswerKind.Choice => JsonValue.Create(Caption(names[(int)qa.Value])),
-                    AnswerKind.Classify => JsonValue.Create((string)qa.Value),
+                    QuestionKind.Predicate => JsonValue.Create((bool)qa.Value),
+                    QuestionKind.Choice => JsonValue.Create(Caption(names[(int)qa.Value])),
+                    QuestionKind.Classify => JsonValue.Create((string)qa.Value),
                     _ => JsonValue.Create(Math.Round((double)qa.Value, 4)),
                 };
                 lines.Add(new JsonObject
                 {
                     ["id"] = $"{scene.Id}-{asked:D2}",
                     ["image"] = image,
-                    ["type"] = qa.Type,
-                    ["kind"] = kind.ToString().ToLowerInvariant(),
+                    ["type"] = qa.Type.Id,
+                    ["kind"] = qa.Type.KindName,
                     ["question"] = qa.Question,
                     ["answer"] = answer,
                     ["a"] = Caption(names[qa.A]),
                     ["b"] = b is null ? null : Caption(names[b.Id]),
+                    // The objects' ids in the scene or frame, so the oracle needs no caption matching.
+                    ["a_id"] = a.Id,
+                    ["b_id"] = b?.Id,
                     ["depth_m"] = Math.Round(depth, 3),
                 }.ToJsonString());
                 asked++;
-                byType[qa.Type] = byType.GetValueOrDefault(qa.Type) + 1;
-                if (kind != AnswerKind.Quantitative) qualitative++;
+                byType[qa.Type.Id] = byType.GetValueOrDefault(qa.Type.Id) + 1;
+                if (kind != QuestionKind.Quantitative) qualitative++;
             }
             if (asked > 0) images++;
         }
@@ -106,30 +111,14 @@ public static class BenchmarkBuilder
     public static string CardPath(string outFile) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outFile))!, Path.GetFileNameWithoutExtension(outFile) + ".card.md");
 
-    /// <summary>Record ids of the given training dataset.jsonl files (one JSON object per line with an "id").</summary>
+    /// <summary>Record ids of the given training dataset.jsonl files, read as typed records.</summary>
     public static HashSet<string> ExcludedIds(IEnumerable<string> datasets)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var path in datasets)
         {
             if (!File.Exists(path)) throw new SpatialVlmException($"{path}: no such dataset to exclude");
-            int n = 0;
-            foreach (var line in File.ReadLines(path))
-            {
-                n++;
-                if (string.IsNullOrWhiteSpace(line)) continue;
-                try
-                {
-                    using var doc = JsonDocument.Parse(line);
-                    if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
-                        ids.Add(id.GetString()!);
-                    else throw new SpatialVlmException($"{path} line {n}: a dataset record needs a string id");
-                }
-                catch (JsonException)
-                {
-                    throw new SpatialVlmException($"{path} line {n}: not valid JSON");
-                }
-            }
+            foreach (var record in DatasetFolder.ReadLines(path)) ids.Add(record.Id);
         }
         return ids;
     }

@@ -5,7 +5,7 @@ using SpatialVlm.Synthesis;
 using SpatialVlm.Synthesis.Sources;
 using SpatialVlm.Synthesis.Stages;
 
-namespace SpatialVlm.Evaluation;
+namespace SpatialVlm.Benchmarks;
 
 /// <summary>Reads the two kinds of benchmark input folder of INTERFACES.md into <see cref="BenchmarkScene"/>s.</summary>
 public static class BenchmarkSources

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using SpatialVlm.Questions;
 
-namespace SpatialVlm.Evaluation;
+namespace SpatialVlm.Benchmarks;
 
 /// <summary>The markdown card written beside a benchmark: source, truth, held-out rule, composition.</summary>
 public static class BenchmarkCard

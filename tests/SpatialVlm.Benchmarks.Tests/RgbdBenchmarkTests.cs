@@ -1,9 +1,11 @@
+using SpatialVlm.Benchmarks;
+using SpatialVlm.Evaluation;
 using System.Text.Json.Nodes;
 using SpatialVlm.Core;
 using SpatialVlm.Imaging;
 using SpatialVlm.Synthesis.Tests;
 
-namespace SpatialVlm.Evaluation.Tests;
+namespace SpatialVlm.Benchmarks.Tests;
 
 /// <summary>
 /// `benchmark build --from` an annotated RGB-D folder over two real frames (a chair and a curtain, box-annotated):

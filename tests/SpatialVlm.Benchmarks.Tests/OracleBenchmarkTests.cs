@@ -1,8 +1,10 @@
+using SpatialVlm.Benchmarks;
+using SpatialVlm.Evaluation;
 using System.Text.Json.Nodes;
 using SpatialVlm.Scenes;
 using SpatialVlm.Synthesis;
 
-namespace SpatialVlm.Evaluation.Tests;
+namespace SpatialVlm.Benchmarks.Tests;
 
 /// <summary>
 /// The oracle (the geometric pipeline answering from its own reconstruction of depth and masks) on a

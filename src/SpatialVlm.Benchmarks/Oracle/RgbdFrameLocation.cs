@@ -1,6 +1,6 @@
 using SpatialVlm.Synthesis.Sources;
 
-namespace SpatialVlm.Evaluation;
+namespace SpatialVlm.Benchmarks;
 
 /// <summary>
 /// A benchmark image that is the colour file of an RGB-D folder (INTERFACES.md "Input folders"): the folder's root and

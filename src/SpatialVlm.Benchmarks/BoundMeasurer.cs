@@ -3,7 +3,7 @@ using SpatialVlm.Synthesis;
 using SpatialVlm.Synthesis.Sources;
 using SpatialVlm.Synthesis.Stages;
 
-namespace SpatialVlm.Evaluation;
+namespace SpatialVlm.Benchmarks;
 
 /// <summary>
 /// The geometric pipeline as RGB-D benchmarks and the oracle run it: every visible object is measured, hidden parts or

@@ -8,7 +8,7 @@ using SpatialVlm.Synthesis;
 using SpatialVlm.Synthesis.Sources;
 using SpatialVlm.Synthesis.Stages;
 
-namespace SpatialVlm.Evaluation;
+namespace SpatialVlm.Benchmarks;
 
 /// <summary>
 /// The `oracle` model: the geometric pipeline answers from its own 3D reconstruction of the image, not from
@@ -24,52 +24,45 @@ public sealed class OracleAnswerer(SynthesisOptions options) : ISpatialAnswerer
 
     private sealed record Reconstruction(IReadOnlyList<MeasuredObject> Objects, bool Canonicalized);
 
-    public Task<string> AnswerAsync(BenchmarkItem item, string imagePath, CancellationToken ct)
+    public Task<SpatialAnswer> AnswerAsync(AnswerRequest request, CancellationToken ct)
     {
-        var scene = scenes.GetOrAdd(Path.GetFullPath(imagePath), p => new Lazy<Reconstruction>(() => Reconstruct(p))).Value;
-        var a = Find(scene, item.A ?? throw new AnswerFailedException($"{item.Id}: no object A in the question", 1), item);
-        var b = item.B is null ? a : Find(scene, item.B, item);
-        var type = QuestionCatalog.Get(item.Type);
+        var type = request.Type ?? throw new AnswerFailedException("the oracle answers structured questions only: it needs the question type and the objects (as a benchmark gives them)", 1);
+        var refA = request.A ?? throw new AnswerFailedException("no object A in the question", 1);
+        var scene = scenes.GetOrAdd(Path.GetFullPath(request.ImagePath), p => new Lazy<Reconstruction>(() => Reconstruct(p))).Value;
+        var a = Find(scene, refA);
+        var b = request.B is { } refB ? Find(scene, refB) : a;
         if (type.NeedsCanonicalization && !scene.Canonicalized)
-            throw new AnswerFailedException($"{item.Id}: the oracle could not canonicalize {imagePath}", 1);
+            throw new AnswerFailedException($"the oracle could not canonicalize {request.ImagePath}", 1);
         var assessment = QuestionCatalog.Assess(type, a.Spatial, b.Spatial, options.Questions.Margins,
             () => SurfaceDistance.Nearest(a.WorldPoints, b.WorldPoints));
-        return Task.FromResult(assessment.Value switch
+        var text = assessment.Value switch
         {
             bool yes => yes ? "Yes." : "No.",
-            int id => id == a.Spatial.Id ? item.A! : item.B!,
+            int id => id == a.Spatial.Id ? refA.Phrase : request.B!.Phrase,
             string word => word,
             double meters => string.Create(CultureInfo.InvariantCulture, $"{meters:0.###} meters"),
             var v => throw new InvalidOperationException($"unexpected value {v}"),
-        });
+        };
+        return Task.FromResult(SpatialAnswer.Single(text));
     }
 
-    /// <summary>Position clauses the engine adds to tell same-caption objects apart, and how each orders them.</summary>
-    private static readonly (string Suffix, Func<MeasuredObject, double> Key, bool Largest)[] Clauses =
-    [
-        (" on the left", m => m.Spatial.Box.Center.Y, true),
-        (" on the right", m => m.Spatial.Box.Center.Y, false),
-        (" in the middle", m => m.Spatial.Box.Center.Y, true),
-    ];
-
     /// <summary>
-    /// Grounds a referring phrase ("mug", "mug on the left", "nearer mug") in the reconstruction: the caption
-    /// picks the candidates and the position clause orders them.
+    /// The reconstructed object a reference names: by its id when the question carries one (scene and record object ids
+    /// are the instance ids the reconstruction keeps), else by a caption no other reconstructed object shares.
     /// </summary>
-    private static MeasuredObject Find(Reconstruction scene, string phrase, BenchmarkItem item)
+    private static MeasuredObject Find(Reconstruction scene, ObjectReference reference)
     {
-        var text = ReferringExpressions.Normalize(phrase);
-        Func<MeasuredObject, double>? key = null;
-        bool largest = true, middle = false;
-        foreach (var (suffix, k, big) in Clauses)
-            if (text.EndsWith(suffix, StringComparison.Ordinal)) { text = text[..^suffix.Length]; key = k; largest = big; middle = suffix == " in the middle"; }
-        foreach (var (prefix, big) in new[] { ("nearer ", false), ("farther ", true) })
-            if (text.StartsWith(prefix, StringComparison.Ordinal)) { text = text[prefix.Length..]; key = m => m.Spatial.Box.Center.X; largest = big; }
+        if (reference.Id is { } id)
+            return scene.Objects.FirstOrDefault(m => m.Spatial.Id == id)
+                   ?? throw new AnswerFailedException($"the oracle did not reconstruct object {id} ('{reference.Phrase}')", 1);
+        var text = ReferringExpressions.Normalize(reference.Phrase);
         var candidates = scene.Objects.Where(m => ReferringExpressions.Normalize(m.Spatial.Caption) == text).ToList();
-        if (candidates.Count == 0) throw new AnswerFailedException($"{item.Id}: the oracle did not reconstruct '{phrase}'", 1);
-        if (candidates.Count == 1 || key is null) return candidates[0];
-        var ordered = candidates.OrderBy(key).ToList();
-        return middle ? ordered[ordered.Count / 2] : largest ? ordered[^1] : ordered[0];
+        return candidates.Count switch
+        {
+            1 => candidates[0],
+            0 => throw new AnswerFailedException($"the oracle did not reconstruct '{reference.Phrase}'", 1),
+            _ => throw new AnswerFailedException($"'{reference.Phrase}' names {candidates.Count} objects; the question must give the object's id", 1),
+        };
     }
 
     private Reconstruction Reconstruct(string imagePath)

@@ -1,8 +1,10 @@
+using SpatialVlm.Benchmarks;
+using SpatialVlm.Evaluation;
 using SpatialVlm.Core;
 using SpatialVlm.Synthesis;
 using SpatialVlm.Synthesis.Tests;
 
-namespace SpatialVlm.Evaluation.Tests;
+namespace SpatialVlm.Benchmarks.Tests;
 
 /// <summary>
 /// The oracle over a benchmark built from an annotated RGB-D folder: it finds each line's frame from the image path,
@@ -57,7 +59,7 @@ public sealed class OracleRgbdTests : IDisposable
         Assert.Empty(file.Problems);
         // The same-caption chairs are told apart by a clause, so grounding has to use it.
         Assert.Contains(file.Items, i => i.A is "chair on the left" or "chair on the right");
-        Assert.Contains(file.Items, i => i.Kind == AnswerKind.Quantitative && i.A!.StartsWith("chair on the", StringComparison.Ordinal)
+        Assert.Contains(file.Items, i => i.Kind == QuestionKind.Quantitative && i.A!.StartsWith("chair on the", StringComparison.Ordinal)
                                          && i.B != null && i.B.StartsWith("chair on the", StringComparison.Ordinal));
 
         var run = await EvalRunner.RunAsync(file, "bench.jsonl", new OracleAnswerer(new SynthesisOptions()), "oracle", new EvalOptions(), _ => { });
@@ -83,7 +85,7 @@ public sealed class OracleRgbdTests : IDisposable
             "chair on the right" => "chair on the left",
             _ => s,
         };
-        var between = file.Items.Where(i => i.Kind is AnswerKind.Predicate or AnswerKind.Classify && (i.Type.StartsWith("left", StringComparison.Ordinal) || i.Type.StartsWith("right", StringComparison.Ordinal))
+        var between = file.Items.Where(i => i.Kind is QuestionKind.Predicate or QuestionKind.Classify && (i.Type.Id.StartsWith("left", StringComparison.Ordinal) || i.Type.Id.StartsWith("right", StringComparison.Ordinal))
                                             && i.A!.StartsWith("chair on the", StringComparison.Ordinal) && i.B != null && i.B.StartsWith("chair on the", StringComparison.Ordinal))
             .Select(i => i with { A = Swap(i.A), B = Swap(i.B) }).ToList();
         Assert.NotEmpty(between);

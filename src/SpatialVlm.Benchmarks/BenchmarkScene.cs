@@ -1,7 +1,7 @@
 using SpatialVlm.Core;
 using SpatialVlm.Questions;
 
-namespace SpatialVlm.Evaluation;
+namespace SpatialVlm.Benchmarks;
 
 /// <summary>
 /// One image a benchmark asks about: its objects in the question frame, whether that frame is canonical, how to
