@@ -16,14 +16,16 @@ public static class ProgressDisplay
                           && AnsiConsole.Profile.Capabilities.Interactive;
         if (!interactive)
         {
-            output.WriteLine($"{title}: {total} {unit}");
             var started = System.Diagnostics.Stopwatch.StartNew();
             long lastLog = 0;
             var gate = new object();
+            bool headed = false;
             return work((done, detail) =>
             {
                 lock (gate)
                 {
+                    // The title waits for the first item, so a run that fails before any leaves only its error line.
+                    if (!headed) { output.WriteLine($"{title}: {total} {unit}"); headed = true; }
                     var now = started.ElapsedMilliseconds;
                     if (done != total && now - lastLog < 2000) return;
                     lastLog = now;

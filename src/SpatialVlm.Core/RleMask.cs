@@ -56,7 +56,8 @@ public sealed record RleMask(int Height, int Width, uint[] Counts)
             counts.Add((uint)(end - start));
             pos = end;
         }
-        counts.Add((uint)((long)width * height - pos));
+        // The last run is background unless the mask reaches the last pixel, where pycocotools writes no empty run.
+        if (pos < (long)width * height || counts.Count == 0) counts.Add((uint)((long)width * height - pos));
         return new RleMask(height, width, [.. counts]);
     }
 

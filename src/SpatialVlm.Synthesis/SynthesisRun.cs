@@ -66,7 +66,7 @@ public sealed class SynthesisRun(SynthesisPipeline pipeline, SynthesisRunOptions
     {
         var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var item in source.Items) digest.AppendData(Encoding.UTF8.GetBytes($"{item.Id}\t{item.Seed}\n"));
-        var input = $"{source.GetType().Name}: {source.Items.Count} items {Convert.ToHexStringLower(digest.GetHashAndReset())[..16]}" +
+        var input = $"{source.Items.Count} items {Convert.ToHexStringLower(digest.GetHashAndReset())[..16]}" +
                     (source is IFingerprinted f ? $" options {f.Fingerprint[..16]}" : "");
         return RunIdentity.Of(pipeline.Options, input, options.Models, options.Seed, options.WritePoints);
     }

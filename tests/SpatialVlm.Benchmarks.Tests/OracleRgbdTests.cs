@@ -77,7 +77,7 @@ public sealed class OracleRgbdTests : IDisposable
     [Fact]
     public async Task Swapped_chairs_are_caught()
     {
-        // A benchmark whose left and right chair are exchanged must score badly on the questions relating the two.
+        // A benchmark whose left and right chair are exchanged (names and object ids) must score badly on the questions relating the two.
         var file = BuildBenchmark();
         static string? Swap(string? s) => s switch
         {
@@ -87,7 +87,8 @@ public sealed class OracleRgbdTests : IDisposable
         };
         var between = file.Items.Where(i => i.Kind is QuestionKind.Predicate or QuestionKind.Classify && (i.Type.Id.StartsWith("left", StringComparison.Ordinal) || i.Type.Id.StartsWith("right", StringComparison.Ordinal))
                                             && i.A!.StartsWith("chair on the", StringComparison.Ordinal) && i.B != null && i.B.StartsWith("chair on the", StringComparison.Ordinal))
-            .Select(i => i with { A = Swap(i.A), B = Swap(i.B) }).ToList();
+            .Select(i => i with { A = Swap(i.A), B = Swap(i.B), AId = i.BId, BId = i.AId }).ToList();
+        Assert.All(between, i => Assert.NotNull(i.AId));
         Assert.NotEmpty(between);
         var run = await EvalRunner.RunAsync(new BenchmarkFile(between, []), "swapped", new OracleAnswerer(new SynthesisOptions()), "oracle", new EvalOptions(), _ => { });
         Assert.Equal(0.0, run.Metrics.Qualitative.Accuracy);

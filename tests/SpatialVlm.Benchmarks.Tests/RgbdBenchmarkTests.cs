@@ -101,16 +101,23 @@ public sealed class RgbdBenchmarkTests : IDisposable
     public void Frames_of_a_training_dataset_are_left_out()
     {
         var dataset = Path.Combine(outDir, "train.jsonl");
-        File.WriteAllText(dataset, """{"id":"00000","image":"images/00000.jpg","qa":[]}""" + "\n");
+        File.WriteAllText(dataset, Record("00000") + "\n");
         var (summary, lines) = Build(new BenchmarkBuildOptions { QuestionsPerScene = 8, ExcludeDatasets = [dataset] });
         Assert.Equal(1, summary.Images);
         Assert.All(lines, l => Assert.StartsWith("00002-", (string)l["id"]!));
         Assert.Contains("00000: in an excluded training dataset", summary.Source.Skipped);
         Assert.Contains("was left out (1 images)", File.ReadAllText(summary.CardPath));
-        File.WriteAllText(dataset, """{"id":"00000"}""" + "\n" + """{"id":"00002"}""" + "\n");
+        File.WriteAllText(dataset, Record("00000") + "\n" + Record("00002") + "\n");
         var e = Assert.Throws<SpatialVlmException>(() => Build(new BenchmarkBuildOptions { ExcludeDatasets = [dataset] }));
         Assert.Contains("in an excluded training dataset", e.Message);
+        // A dataset of the old record format is refused, naming the version, rather than half-read.
+        File.WriteAllText(dataset, """{"id":"00000","image":"images/00000.jpg","qa":[]}""" + "\n");
+        var old = Assert.Throws<SpatialVlmException>(() => Build(new BenchmarkBuildOptions { ExcludeDatasets = [dataset] }));
+        Assert.Contains("version-1", old.Message);
     }
+
+    private static string Record(string id) => Contracts.Dataset.DatasetRecordJson.Serialize(new Contracts.Dataset.DatasetRecord(id, $"images/{id}.jpg", 1, 1,
+        new Contracts.Dataset.RecordFrame(false, "camera", null, null, RigidTransform.Identity), [], [], [], new Dictionary<string, int>()));
 
     [Fact]
     public void An_rgbd_folder_without_annotations_is_refused()

@@ -43,7 +43,7 @@ public class BenchmarkAndSpecTests
         { """{"id":"x","image":"a.png","type":"left-choice","question":"?","answer":"green cup","a":"red mug","b":"blue box"}""", "neither a" },
         { """{"id":"x","image":"a.png","type":"left-choice","question":"?","answer":"red mug"}""", "needs the captions" },
         { """{"id":"x","image":"a.png","type":"left-right-classify","question":"?","answer":"above"}""", "neither 'left' nor 'right'" },
-        { """{"id":"x","image":"a.png","type":"up-down-classify","question":"?","answer":"up"}""", "unknown classify type" },
+        { """{"id":"x","image":"a.png","type":"up-down-classify","question":"?","answer":"up"}""", "unknown question type 'up-down-classify'" },
         { """{"id":"x","image":"a.png","type":"distance","question":"?","answer":1,"depth_m":"far"}""", "depth_m" },
         { """{"id":5,"image":"a.png","type":"distance","question":"?","answer":1}""", "id must be a string" },
     };

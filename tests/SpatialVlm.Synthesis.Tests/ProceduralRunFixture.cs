@@ -19,7 +19,7 @@ public sealed class ProceduralRunFixture : IDisposable
     {
         var sceneOptions = new SceneOptions();
         var source = new ProceduralSource(sceneOptions, FirstSeed, SceneCount);
-        var run = new SynthesisRun(new Stages.SynthesisPipeline(new SynthesisOptions()), new SynthesisRunOptions { OutDir = OutDir, Seed = 7 });
+        var run = new SynthesisRun(new Stages.SynthesisPipeline(new SynthesisOptions()), new SynthesisRunOptions { OutDir = OutDir, Seed = 7, Workers = 2 });
         Summary = run.Execute(source);
         Records = File.ReadLines(Path.Combine(OutDir, "dataset.jsonl")).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
         var generator = new SceneGenerator(sceneOptions);

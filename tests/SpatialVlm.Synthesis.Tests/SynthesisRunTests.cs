@@ -45,7 +45,7 @@ public sealed class SynthesisRunTests : IDisposable
         Run(resumed, new ProceduralSource(Small, 20, 5));
         // Simulate a killed run: one record missing, a temporary file left behind, a torn record.
         File.Delete(Path.Combine(resumed, "records", "scene-000021.json"));
-        File.WriteAllText(Path.Combine(resumed, "records", ".scene-000022.json.123.abc.tmp"), "{\"id\":");
+        File.WriteAllText(Path.Combine(resumed, "records", ".scene-000022.json.2147483000.abc.tmp"), "{\"id\":"); // no such process
         File.WriteAllText(Path.Combine(resumed, "records", "scene-000023.json"), "{\"id\": \"scene-0000");
         var summary = Run(resumed, new ProceduralSource(Small, 20, 5));
         Assert.Equal(2, summary.Images - summary.Resumed);
@@ -92,9 +92,10 @@ public sealed class SynthesisRunTests : IDisposable
     }
 
     /// <summary>Procedural scenes, except that the listed items fail with exceptions nobody foresaw (a backend bug, a wrapped parallel failure).</summary>
-    private sealed class FlakySource(ProceduralSource inner, Dictionary<string, Exception> failures) : IObservationSource
+    private sealed class FlakySource(ProceduralSource inner, Dictionary<string, Exception> failures) : IObservationSource, IFingerprinted
     {
         public string Description => "flaky";
+        public string Fingerprint => inner.Fingerprint;
         public IReadOnlyList<SourceItem> Items => inner.Items;
         public Observation Load(SourceItem item) => failures.TryGetValue(item.Id, out var e) ? throw e : inner.Load(item);
         public (byte[] Bytes, string Extension) ImageFile(SourceItem item, Observation loaded) => inner.ImageFile(item, loaded);
@@ -168,5 +169,119 @@ public sealed class SynthesisRunTests : IDisposable
         Assert.False(result.Frame.Canonicalized);
         Assert.NotEmpty(result.Questions.Items);
         Assert.All(result.Questions.Items, q => Assert.False(q.Type.NeedsCanonicalization, q.Type.Id));
+    }
+
+    [Fact]
+    public void RecordsRoundTripByteForByteThroughTheTypedRecord()
+    {
+        var outDir = Path.Combine(root, "roundtrip");
+        var source = new ProceduralSource(Small, 30, 4);
+        Run(outDir, source);
+        var lines = File.ReadAllLines(Path.Combine(outDir, "dataset.jsonl"));
+        Assert.Equal(4, lines.Length);
+        foreach (var line in lines)
+            Assert.Equal(line, Contracts.Dataset.DatasetRecordJson.Serialize(Contracts.Dataset.DatasetRecordJson.Deserialize(line, "dataset.jsonl")));
+        var records = new Contracts.Dataset.DatasetFolder(outDir).Records().ToList();
+        // Each object's stored mask is exactly the instance mask the scene rendered.
+        foreach (var r in records)
+        {
+            var observed = source.Load(source.Items.Single(i => i.Id == r.Id));
+            Assert.All(r.Objects, o => Assert.Equal(observed.Objects.Single(m => m.Id == o.Id).Pixels, o.Mask!.ToPixels()));
+        }
+        Assert.All(records, r => Assert.All(r.Qa, q => Assert.NotNull(r.Object(q.A)?.Name)));
+    }
+
+    [Fact]
+    public void ResumeUnderAnotherConfigurationIsRefusedNamingTheDifference()
+    {
+        var outDir = Path.Combine(root, "identity");
+        Run(outDir, new ProceduralSource(Small, 30, 2));
+        var fewer = new SynthesisOptions();
+        fewer = fewer with { Questions = fewer.Questions with { QaPerImage = 5 } };
+        var e = Assert.Throws<SpatialVlmException>(() => Run(outDir, new ProceduralSource(Small, 30, 2), options: fewer));
+        Assert.Contains("config.Questions.QaPerImage: 30 → 5", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+        var seed = Assert.Throws<SpatialVlmException>(() => Run(outDir, new ProceduralSource(Small, 30, 2), seed: 99));
+        Assert.Contains("seed: 3 → 99", seed.Message);
+        var input = Assert.Throws<SpatialVlmException>(() => Run(outDir, new ProceduralSource(Small, 31, 2)));
+        Assert.Contains("input:", input.Message);
+        var size = Assert.Throws<SpatialVlmException>(() => Run(outDir, new ProceduralSource(new SceneOptions { Width = 160, Height = 120 }, 30, 2)));
+        Assert.Contains("input:", size.Message);
+        // The same configuration resumes.
+        Assert.Equal(2, Run(outDir, new ProceduralSource(Small, 30, 2)).Resumed);
+    }
+
+    [Fact]
+    public void AFolderOfRecordsWithoutARunIdentityIsRefused()
+    {
+        var outDir = Path.Combine(root, "legacy");
+        Run(outDir, new ProceduralSource(Small, 30, 1));
+        File.Delete(Path.Combine(outDir, RunIdentity.FileName));
+        var e = Assert.Throws<SpatialVlmException>(() => Run(outDir, new ProceduralSource(Small, 30, 1)));
+        Assert.Contains("without a run identity", e.Message);
+    }
+
+    [Fact]
+    public void AFailedItemIsRetriedByTheRerunAndCountedAsRecovered()
+    {
+        var inner = new ProceduralSource(Small, 70, 3);
+        var outDir = Path.Combine(root, "recover");
+        var first = Run(outDir, new FlakySource(inner, new() { ["scene-000071"] = new IOException("disk full") }));
+        Assert.Equal(1, first.Failed);
+        Assert.True(File.Exists(Path.Combine(outDir, "records", "scene-000071.failed.json")));
+        var second = Run(outDir, new FlakySource(inner, []));
+        Assert.Equal(0, second.Failed);
+        Assert.Equal(1, second.Recovered);
+        Assert.Equal(2, second.Resumed);
+        Assert.False(File.Exists(Path.Combine(outDir, "records", "scene-000071.failed.json")));
+        var fresh = Path.Combine(root, "recover-fresh");
+        Run(fresh, inner);
+        Assert.Equal(File.ReadAllText(Path.Combine(fresh, "dataset.jsonl")), File.ReadAllText(Path.Combine(outDir, "dataset.jsonl")));
+    }
+
+    [Fact]
+    public void TemporaryFilesOfALiveWriterAreLeftAlone()
+    {
+        var outDir = Path.Combine(root, "live");
+        Directory.CreateDirectory(Path.Combine(outDir, "records"));
+        using var other = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
+        var live = Path.Combine(outDir, "records", $".scene-000001.json.{other.Id}.abc.tmp");
+        var dead = Path.Combine(outDir, "records", ".scene-000002.json.2147483000.abc.tmp");
+        File.WriteAllText(live, "{");
+        File.WriteAllText(dead, "{");
+        try
+        {
+            Run(outDir, new ProceduralSource(Small, 80, 1));
+            Assert.True(File.Exists(live), "a live process's temporary file was deleted");
+            Assert.False(File.Exists(dead), "a dead process's temporary file was left behind");
+        }
+        finally
+        {
+            other.Kill();
+        }
+    }
+
+    [Fact]
+    public void FullRunsWriteEachObjectsPointsInsideItsBox()
+    {
+        var outDir = Path.Combine(root, "full");
+        new SynthesisRun(new SynthesisPipeline(new SynthesisOptions()), new SynthesisRunOptions { OutDir = outDir, Seed = 3, WritePoints = true, Formats = DatasetFormat.Jsonl })
+            .Execute(new ProceduralSource(Small, 90, 2));
+        var records = new Contracts.Dataset.DatasetFolder(outDir).Records().ToList();
+        int checkedObjects = 0;
+        foreach (var o in records.SelectMany(r => r.Objects))
+        {
+            Assert.NotNull(o.PointsFile);
+            using var s = File.OpenRead(Path.Combine(outDir, o.PointsFile!));
+            var cloud = Geometry.PlyWriter.Read(s);
+            Assert.True(cloud.Count >= 4);
+            // The box was fitted to these points (completed at the back, snapped to the floor), so nearly all lie in it.
+            int inside = 0;
+            for (int i = 0; i < cloud.Count; i++)
+                if (o.Box.DistanceOutside(new Point3(cloud.X[i], cloud.Y[i], cloud.Z[i])) < 0.01) inside++;
+            Assert.True(inside >= 0.95 * cloud.Count, $"{o.Caption}: {inside}/{cloud.Count} points inside its box");
+            checkedObjects++;
+        }
+        Assert.True(checkedObjects >= 4, $"only {checkedObjects} objects");
     }
 }

@@ -35,9 +35,10 @@ public static class SynthCommand
         var noFilter = new Option<bool>("--no-filter") { Description = "skip the CLIP scene filter" };
         var fov = new Option<double>("--fov") { Description = "horizontal field of view (degrees) assumed when the depth model gives no focal length", DefaultValueFactory = _ => new PhotoModelChoice().FieldOfViewDegrees };
         var overlays = new Option<bool>("--overlays") { Description = "also draw OUT/overlays/<id>.png per image: tinted masks with names and measured sizes, measured boxes, support plane, skipped objects and dropped detections with reasons, frame legend; failed images show why" };
+        var full = new Option<bool>("--full") { Description = "also write each object's denoised points in the question frame as OUT/points/<id>/<object>.ply (binary PLY), named in its record as points_file" };
         var imageColumn = new Option<string?>("--image-column") { Description = "Parquet column holding image bytes (default: found from the schema)" };
         var cmd = new Command("synth", "The data engine: observations in, spatial QA dataset out (OUT/dataset.jsonl, OUT/images/, OUT/README.md).")
-        { outDir, scenes, seed, input, format, qaPerImage, size, workers, perception, depthModel, detector, captioner, captionerTask, segmenter, queries, vocabulary, filterThreshold, noFilter, fov, imageColumn, overlays };
+        { outDir, scenes, seed, input, format, qaPerImage, size, workers, perception, depthModel, detector, captioner, captionerTask, segmenter, queries, vocabulary, filterThreshold, noFilter, fov, imageColumn, overlays, full };
         cmd.SetAction(parse =>
         {
             var n = parse.GetValue(scenes);
@@ -61,6 +62,8 @@ public static class SynthCommand
             IObservationSource source = n is int count
                 ? new ProceduralSource(new SceneOptions { Width = w, Height = h }, s, count)
                 : OpenInput(dir!, Choice, parse.GetValue(imageColumn));
+            // Records made by perception models depend on every model choice and threshold: they join the run's identity.
+            var usesModels = source is PhotoSource || source is RgbdFolderSource && !File.Exists(Path.Combine(dir!, "annotations.json"));
             var options = new SynthesisOptions();
             options = options with { Questions = options.Questions with { QaPerImage = perImage } };
             var run = new SynthesisRun(new SynthesisPipeline(options), new SynthesisRunOptions
@@ -70,11 +73,13 @@ public static class SynthCommand
                 Seed = s,
                 Workers = parse.GetValue(workers),
                 Overlays = parse.GetValue(overlays),
+                WritePoints = parse.GetValue(full),
+                Models = usesModels ? ConfigFields.Flatten(Choice(), "perception") : new Dictionary<string, string>(),
             });
             var output = parse.InvocationConfiguration.Output;
             var summary = ProgressDisplay.Run(output, $"synth: {source.Description}", source.Items.Count, "images",
                 report => run.Execute(source, new ProgressDisplay.Callback<RunProgress>(p => report(p.Done, $"{p.Failed} failed, {p.Resumed} resumed"))));
-            output.WriteLine($"synth: {summary.Images - summary.Failed} images, {summary.Qa} QA pairs, {summary.Failed} failed, {summary.Resumed} resumed, " +
+            output.WriteLine($"synth: {summary.Images - summary.Failed} images, {summary.Qa} QA pairs, {summary.Failed} failed, {summary.Resumed} resumed, {summary.Recovered} recovered, " +
                              $"{summary.Statistics.QaByType.Count} question types, {summary.Images / Math.Max(1e-9, summary.Elapsed.TotalSeconds):0.0} images/s -> {parse.GetValue(outDir)}");
             if (summary.Images > 0 && summary.Failed == summary.Images)
             {

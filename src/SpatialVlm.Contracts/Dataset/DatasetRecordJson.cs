@@ -165,6 +165,7 @@ public static class DatasetRecordJson
             if (version != SchemaVersion)
                 throw new SpatialVlmException($"{source}: a version-{version} dataset record; this build reads version {SchemaVersion}" +
                                               (version > SchemaVersion ? " (written by a newer build)" : ": run synth again into a new folder"));
+            var (id, image, width, height) = (Str(o, "id"), Str(o, "image"), Req(o, "width").GetInt32(), Req(o, "height").GetInt32());
             var frame = Req(o, "frame");
             var rows = Req(frame, "world_from_camera").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
             if (rows.Length != 4 || rows.Any(r => r.Length != 4)) throw new FormatException("frame.world_from_camera must be 4x4");
@@ -176,7 +177,7 @@ public static class DatasetRecordJson
             foreach (var p in Req(o, "skipped_questions").EnumerateObject()) skippedQuestions[p.Name] = p.Value.GetInt32();
             JsonObject? perception = o.TryGetProperty("perception", out var pe) && pe.ValueKind == JsonValueKind.Object
                 ? JsonNode.Parse(pe.GetRawText())!.AsObject() : null;
-            return new DatasetRecord(Str(o, "id"), Str(o, "image"), Req(o, "width").GetInt32(), Req(o, "height").GetInt32(),
+            return new DatasetRecord(id, image, width, height,
                 new RecordFrame(Req(o, "canonicalized").GetBoolean(), Str(frame, "source"), OptStr(frame, "failure"),
                     OptDouble(frame, "gravity_disagreement_deg"), RigidTransform.FromMatrix4x4(rows)),
                 objects, qa, skipped, skippedQuestions, perception);
@@ -218,8 +219,8 @@ public static class DatasetRecordJson
             QuestionKind.Classify => v.GetString() ?? throw new FormatException("a classify value is a relation word"),
             _ => v.GetDouble(),
         };
-        var b = Req(e, "b");
-        return new QaItem(type, Req(e, "a").GetInt32(), b.ValueKind == JsonValueKind.Null ? QaItem.NoObject : b.GetInt32(),
+        var hasB = e.TryGetProperty("b", out var b) && b.ValueKind != JsonValueKind.Null;
+        return new QaItem(type, Req(e, "a").GetInt32(), hasB ? b.GetInt32() : QaItem.NoObject,
             Str(e, "question"), Str(e, "answer"), value, Req(e, "uncertain").GetBoolean());
     }
 
