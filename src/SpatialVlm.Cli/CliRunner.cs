@@ -13,7 +13,7 @@ public static class CliRunner
         var config = new InvocationConfiguration { Output = stdout ?? Console.Out, Error = stderr ?? Console.Error, EnableDefaultExceptionHandler = false };
         if (parse.Errors.Count > 0)
         {
-            config.Error.WriteLine($"error: {parse.Errors[0].Message}");
+            config.Error.WriteLine($"error: {ParseErrorText.Explain(parse.Errors[0].Message, args, root)}");
             return 2;
         }
         try
@@ -22,14 +22,14 @@ public static class CliRunner
         }
         catch (Exception e) when (Unwrap(e) is SpatialVlmException or IOException or UnauthorizedAccessException or FormatException)
         {
-            config.Error.WriteLine($"error: {Unwrap(e).Message.Split('\n')[0]}");
+            config.Error.WriteLine($"error: {Printable.Clip(Unwrap(e).Message.Split('\n')[0], 400)}");
             return 1;
         }
         catch (Exception e) when (Unwrap(e) is not OutOfMemoryException)
         {
             // A failure no layer turned into a message is a bug, but the user still gets one line (and exit 70, EX_SOFTWARE), not a stack trace.
             var cause = Unwrap(e);
-            config.Error.WriteLine($"error: unexpected {cause.GetType().Name}: {cause.Message.Split('\n')[0].Trim()}");
+            config.Error.WriteLine($"error: unexpected failure ({Printable.Clip(cause.Message.Split('\n')[0].Trim(), 300)}); please report it");
             return 70;
         }
     }

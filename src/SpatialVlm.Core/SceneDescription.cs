@@ -30,13 +30,39 @@ public sealed record SceneDescription
         SceneDescription? s;
         try { s = JsonSerializer.Deserialize<SceneDescription>(json, Json); }
         catch (JsonException e) { throw new SpatialVlmException($"{source}: not a valid scene description ({e.Message.Split('\n')[0]})", e); }
-        return s ?? throw new SpatialVlmException($"{source}: empty scene description");
+        return (s ?? throw new SpatialVlmException($"{source}: empty scene description")).Validated(source);
     }
 
+    /// <summary>Loads and checks a scene.json: its image, depth and instance files must lie in its own folder.</summary>
     public static SceneDescription Load(string path)
     {
         if (!File.Exists(path)) throw new SpatialVlmException($"{path}: no such file");
-        return Parse(File.ReadAllText(path), path);
+        var scene = Parse(RegularFile.ReadAllText(path), path);
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        ContainedPath.Resolve(dir, scene.Image, $"{path}: image");
+        ContainedPath.Resolve(dir, scene.Depth, $"{path}: depth");
+        ContainedPath.Resolve(dir, scene.Instances, $"{path}: instances");
+        return scene;
+    }
+
+    /// <summary>Missing or null parts named in one line, instead of failing later on a null.</summary>
+    private SceneDescription Validated(string source)
+    {
+        if (string.IsNullOrWhiteSpace(Id)) throw new SpatialVlmException($"{source}: id is missing or empty");
+        if (Objects is null) throw new SpatialVlmException($"{source}: objects is missing or null (give [] for a scene without objects)");
+        if (Camera is null) throw new SpatialVlmException($"{source}: camera is missing or null");
+        if (Camera.WorldFromCamera is not { Length: 4 } m || m.Any(r => r is not { Length: 4 }))
+            throw new SpatialVlmException($"{source}: camera.world_from_camera must be a 4x4 matrix");
+        if (Image is null || Depth is null || Instances is null) throw new SpatialVlmException($"{source}: image, depth and instances must be file names, not null");
+        for (int i = 0; i < Objects.Count; i++)
+        {
+            var o = Objects[i];
+            if (o is null) throw new SpatialVlmException($"{source}: objects[{i}] is null");
+            if (o.Center is not { Length: 3 } || o.Size is not { Length: 3 })
+                throw new SpatialVlmException($"{source}: objects[{i}] needs center and size of three numbers each");
+            if (o.Caption is null || o.Category is null) throw new SpatialVlmException($"{source}: objects[{i}] needs a caption and a category");
+        }
+        return this;
     }
 }
 

@@ -38,7 +38,7 @@ public static class ColorImageCodec
     public static RgbImage DecodeFile(string path, ColorDecodeOptions? options = null)
     {
         if (!File.Exists(path)) throw new SpatialVlmException($"{path}: no such file");
-        return Decode(File.ReadAllBytes(path), path, options);
+        return Decode(RegularFile.ReadAllBytes(path), path, options);
     }
 
     /// <summary>The RGB pixels of an 8-bit RGBA bitmap (alpha dropped).</summary>

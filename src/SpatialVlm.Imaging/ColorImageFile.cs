@@ -37,6 +37,6 @@ public static class ColorImageFile
     public static RgbImage DecodeFile(string path, ColorDecodeOptions? options = null)
     {
         if (!File.Exists(path)) throw new SpatialVlmException($"{path}: no such file");
-        return Decode(File.ReadAllBytes(path), path, options);
+        return Decode(RegularFile.ReadAllBytes(path), path, options);
     }
 }

@@ -80,6 +80,6 @@ public static class DepthDecoding
     public static DepthMap DecodeFile(string path, DepthFormat format, double depthScale = 1000)
     {
         if (!File.Exists(path)) throw new SpatialVlmException($"{path}: no such file");
-        return Decode(File.ReadAllBytes(path), format, depthScale, path);
+        return Decode(RegularFile.ReadAllBytes(path), format, depthScale, path);
     }
 }

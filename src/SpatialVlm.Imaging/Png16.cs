@@ -70,7 +70,7 @@ public static class Png16
     public static (ushort[] Values, int Width, int Height) ReadFile(string path)
     {
         if (!File.Exists(path)) throw new SpatialVlmException($"{path}: no such file");
-        return Read(File.ReadAllBytes(path), path);
+        return Read(RegularFile.ReadAllBytes(path), path);
     }
 
     // StbImageSharp allocates with Marshal.AllocHGlobal; free the same way.

@@ -64,10 +64,17 @@ public sealed class SynthesisRun(SynthesisPipeline pipeline, SynthesisRunOptions
     /// <summary>The identity of this run over <paramref name="source"/>.</summary>
     public RunIdentity Identity(IObservationSource source)
     {
-        var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var item in source.Items) digest.AppendData(Encoding.UTF8.GetBytes($"{item.Id}\t{item.Seed}\n"));
-        var input = $"{source.Items.Count} items {Convert.ToHexStringLower(digest.GetHashAndReset())[..16]}" +
+        string input;
+        if (source is IStreamedSource and IFingerprinted generated)
+            // Generated items follow from their count, the first item and the generator's options: no need to list them.
+            input = $"{source.Items.Count} items from {(source.Items.Count > 0 ? source.Items[0].Id : "-")} options {generated.Fingerprint[..16]}";
+        else
+        {
+            var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            foreach (var item in source.Items) digest.AppendData(Encoding.UTF8.GetBytes($"{item.Id}\t{item.Seed}\n"));
+            input = $"{source.Items.Count} items {Convert.ToHexStringLower(digest.GetHashAndReset())[..16]}" +
                     (source is IFingerprinted f ? $" options {f.Fingerprint[..16]}" : "");
+        }
         return RunIdentity.Of(pipeline.Options, input, options.Models, options.Seed, options.WritePoints);
     }
 
@@ -75,7 +82,7 @@ public sealed class SynthesisRun(SynthesisPipeline pipeline, SynthesisRunOptions
     public ItemsOutcome ProcessItems(IObservationSource source, IProgress<RunProgress>? progress = null, CancellationToken ct = default)
     {
         var items = source.Items;
-        if (items.Select(i => i.Id).Distinct(StringComparer.Ordinal).Count() != items.Count)
+        if (source is not IStreamedSource && items.Select(i => i.Id).Distinct(StringComparer.Ordinal).Count() != items.Count)
             throw new SpatialVlmException($"{source.Description}: input ids are not unique");
         PrepareOutput(Identity(source));
         int done = 0, failed = 0, resumed = 0, recovered = 0;
@@ -87,7 +94,8 @@ public sealed class SynthesisRun(SynthesisPipeline pipeline, SynthesisRunOptions
             if (state == ItemState.Recovered) Interlocked.Increment(ref recovered);
             progress?.Report(new RunProgress(Interlocked.Increment(ref done), items.Count, Volatile.Read(ref failed), Volatile.Read(ref resumed)));
         });
-        return new ItemsOutcome(items.OrderBy(i => i.Id, StringComparer.Ordinal).ToList(), failed, resumed, recovered);
+        var ordered = source is IStreamedSource ? items : items.OrderBy(i => i.Id, StringComparer.Ordinal).ToList();
+        return new ItemsOutcome(ordered, failed, resumed, recovered);
     }
 
     /// <summary>Step 2: dataset.jsonl, the other formats, the card and the manifest from the items' records, in id order.</summary>

@@ -235,6 +235,6 @@ public sealed class BadInputTests : IDisposable
         root.Subcommands.Add(boom);
         var (exit, _, err) = Run(root, ["boom"]);
         Assert.Equal(70, exit);
-        Assert.Equal("error: unexpected InvalidOperationException: the cause", err.TrimEnd());
+        Assert.Equal("error: unexpected failure (the cause); please report it", err.TrimEnd());
     }
 }

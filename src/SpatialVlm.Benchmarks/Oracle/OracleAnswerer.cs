@@ -19,6 +19,7 @@ namespace SpatialVlm.Benchmarks;
 public sealed class OracleAnswerer(SynthesisOptions options) : ISpatialAnswerer
 {
     private readonly BoundMeasurer measurer = new(options);
+    private readonly TemplateMatcher matcher = new(options.Questions.Templates);
     private readonly ConcurrentDictionary<string, Lazy<Reconstruction>> scenes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<RgbdFolderSource>> rgbdFolders = new(StringComparer.Ordinal);
 
@@ -26,9 +27,10 @@ public sealed class OracleAnswerer(SynthesisOptions options) : ISpatialAnswerer
 
     public Task<SpatialAnswer> AnswerAsync(AnswerRequest request, CancellationToken ct)
     {
-        var type = request.Type ?? throw new AnswerFailedException("the oracle answers structured questions only: it needs the question type and the objects (as a benchmark gives them)", 1);
-        var refA = request.A ?? throw new AnswerFailedException("no object A in the question", 1);
         var scene = scenes.GetOrAdd(Path.GetFullPath(request.ImagePath), p => new Lazy<Reconstruction>(() => Reconstruct(p))).Value;
+        if (request.Type is null) request = ReadFreeText(request, scene);
+        var type = request.Type!;
+        var refA = request.A ?? throw new AnswerFailedException("no object A in the question", 1);
         var a = Find(scene, refA);
         var b = request.B is { } refB ? Find(scene, refB) : a;
         if (type.NeedsCanonicalization && !scene.Canonicalized)
@@ -44,6 +46,27 @@ public sealed class OracleAnswerer(SynthesisOptions options) : ISpatialAnswerer
             var v => throw new InvalidOperationException($"unexpected value {v}"),
         };
         return Task.FromResult(SpatialAnswer.Single(text));
+    }
+
+    /// <summary>
+    /// A question in words (`ask`): read back through the question templates, its phrases matched against the names
+    /// the engine gives the reconstructed objects ("the red mug", "the mug on the left"). Anything else is refused
+    /// with what the oracle needs.
+    /// </summary>
+    private AnswerRequest ReadFreeText(AnswerRequest request, Reconstruction scene)
+    {
+        var names = ReferringExpressions.Resolve(scene.Objects.Select(m => m.Spatial).ToList(), options.Questions.Ambiguity, options.Questions.Margins, []);
+        int? IdOf(string phrase)
+        {
+            var wanted = ReferringExpressions.Normalize(phrase);
+            var hits = names.Where(kv => ReferringExpressions.Normalize(kv.Value) == wanted).Select(kv => kv.Key).ToList();
+            return hits.Count == 1 ? hits[0] : null;
+        }
+        foreach (var m in matcher.Match(request.Question))
+            if (IdOf(m.A) is { } a && (m.B is null || IdOf(m.B) is not null))
+                return request with { Type = m.Type, A = new ObjectReference(m.A, a), B = m.B is null ? null : new ObjectReference(m.B, IdOf(m.B)) };
+        var known = string.Join(", ", names.Values.Order(StringComparer.Ordinal).Take(8));
+        throw new AnswerFailedException($"the oracle answers the engine's question forms about objects it reconstructs ({known}); it could not read '{Printable.Clip(request.Question, 100)}'", 1);
     }
 
     /// <summary>
@@ -74,7 +97,8 @@ public sealed class OracleAnswerer(SynthesisOptions options) : ISpatialAnswerer
             return new Reconstruction(result.Objects, result.Frame.Canonicalized);
         }
         if (RgbdFrameLocation.Of(imagePath) is { } frame) return ReconstructRgbd(frame);
-        throw new ModelUnavailableException($"oracle: {imagePath} has neither a scene.json beside it nor lies in color/ of an RGB-D folder (depth/, intrinsics.json)");
+        // One such image fails its own questions; the run goes on with the others.
+        throw new AnswerFailedException($"oracle: {imagePath} has neither a scene.json beside it nor lies in color/ of an RGB-D folder (depth/, intrinsics.json)", 1);
     }
 
     /// <summary>An annotated RGB-D frame, reconstructed as the benchmark builder measured it: its colour, depth, intrinsics and COCO objects.</summary>

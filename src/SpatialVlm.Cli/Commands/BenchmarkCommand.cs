@@ -22,6 +22,7 @@ public static class BenchmarkCommand
         {
             var k = parse.GetValue(perScene);
             if (k <= 0) throw new SpatialVlmException("--per-scene must be positive");
+            OutputPath.File(parse.GetValue(output));
             var summary = BenchmarkBuilder.Build(parse.GetValue(from)!, parse.GetValue(output)!, new BenchmarkBuildOptions
             {
                 QuestionsPerScene = k, MaxQuestions = Math.Max(0, parse.GetValue(max)), Seed = parse.GetValue(seed),

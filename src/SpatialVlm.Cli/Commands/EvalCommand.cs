@@ -27,6 +27,7 @@ public static class EvalCommand
             var stderr = parse.InvocationConfiguration.Error;
             var dirs = parse.GetValue(compare);
             var output = parse.GetValue(outDir);
+            if (output != null) OutputPath.Folder(output);
             if (dirs is { Length: > 0 })
             {
                 var table = RunComparison.Build(dirs);

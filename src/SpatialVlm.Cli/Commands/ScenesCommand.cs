@@ -29,6 +29,7 @@ public static class ScenesCommand
             if (n <= 0) throw new SpatialVlmException($"--count must be positive, got {n}");
             if (k < 0 || k > 1000) throw new SpatialVlmException($"--frames must be in 0..1000, got {k}");
             if (dir == null && !wantStats) throw new SpatialVlmException("--out is required (or ask for --stats alone)");
+            if (dir != null) OutputPath.Folder(dir);
             if (dir == null && (parse.GetValue(sheet) || parse.GetValue(overlays) || k > 0)) throw new SpatialVlmException("--contact-sheet, --overlays and --frames need --out");
             var (w, h) = SceneOptions.ParseSize(parse.GetValue(size)!);
             var generator = new SceneGenerator(new SceneOptions { Width = w, Height = h });

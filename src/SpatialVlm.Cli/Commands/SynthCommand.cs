@@ -41,6 +41,7 @@ public static class SynthCommand
         { outDir, scenes, seed, input, format, qaPerImage, size, workers, perception, depthModel, detector, captioner, captionerTask, segmenter, queries, vocabulary, filterThreshold, noFilter, fov, imageColumn, overlays, full };
         cmd.SetAction(parse =>
         {
+            OutputPath.Folder(parse.GetValue(outDir));
             var n = parse.GetValue(scenes);
             var dir = parse.GetValue(input);
             if ((n is null) == (dir is null)) throw new SpatialVlmException("give exactly one input: --scenes N or --input DIR");

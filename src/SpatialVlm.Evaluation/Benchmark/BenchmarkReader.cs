@@ -89,7 +89,7 @@ public static class BenchmarkReader
             throw new FormatException("missing answer");
         var item = new BenchmarkItem
         {
-            Id = id, Image = image, ImagePath = Path.GetFullPath(Path.Combine(baseDir, image)), Type = type,
+            Id = id, Image = image, ImagePath = ImagePath(baseDir, image), Type = type,
             Question = question, A = a, B = b, AId = OptionalInt(o, "a_id"), BId = OptionalInt(o, "b_id"), DepthM = depth, Line = lineNumber,
         };
         return kind switch
@@ -126,6 +126,19 @@ public static class BenchmarkReader
         var s = e.ValueKind == JsonValueKind.String ? e.GetString()!.Trim().ToLowerInvariant() : throw new FormatException("a classify answer must be a relation word");
         if (s != pair.Positive && s != pair.Negative) throw new FormatException($"classify answer '{s}' is neither '{pair.Positive}' nor '{pair.Negative}'");
         return s;
+    }
+
+    /// <summary>The image inside the benchmark's folder; a path leaving it fails the line.</summary>
+    private static string ImagePath(string baseDir, string image)
+    {
+        try
+        {
+            return ContainedPath.Resolve(baseDir, image, "image");
+        }
+        catch (SpatialVlmException e)
+        {
+            throw new FormatException(e.Message);
+        }
     }
 
     private static int? OptionalInt(JsonElement o, string name) =>

@@ -58,8 +58,9 @@ public sealed class OpenAiChatAnswerer : ISpatialAnswerer, IDisposable
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
                 if (!string.IsNullOrEmpty(options.ApiKey)) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
-                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptCts.Token).ConfigureAwait(false);
-                var text = await response.Content.ReadAsStringAsync(attemptCts.Token).ConfigureAwait(false);
+                // Headers first, then the body through a counting reader: a server streaming gigabytes fails this question, not the process.
+                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptCts.Token).ConfigureAwait(false);
+                var text = await ReadBounded(response.Content, options.MaxResponseBytes, attempt + 1, attemptCts.Token).ConfigureAwait(false);
                 var code = (int)response.StatusCode;
                 if (response.IsSuccessStatusCode)
                     return ContentOf(text) ?? throw new AnswerFailedException($"malformed response body: {Snippet(text)}", attempt + 1);
@@ -92,19 +93,30 @@ public sealed class OpenAiChatAnswerer : ISpatialAnswerer, IDisposable
         throw new AnswerFailedException($"{lastError}; gave up after {attempt + 1} attempts", attempt + 1);
     }
 
+    private static async Task<string> ReadBounded(HttpContent content, long limit, int attempts, CancellationToken ct)
+    {
+        if (content.Headers.ContentLength is { } declared && declared > limit)
+            throw new AnswerFailedException($"the reply is {declared:N0} bytes, over the {limit:N0}-byte limit", attempts);
+        await using var stream = await content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int n;
+        while ((n = await stream.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + n > limit) throw new AnswerFailedException($"the reply exceeds the {limit:N0}-byte limit", attempts);
+            buffer.Write(chunk, 0, n);
+        }
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
     /// <summary>The chat: the system prompt, earlier turns (the image rides on the first user turn), then the question.</summary>
     private string RequestBody(AnswerRequest request)
     {
         var imagePath = request.ImagePath;
-        var mime = Path.GetExtension(imagePath).ToLowerInvariant() switch
-        {
-            ".jpg" or ".jpeg" => "image/jpeg",
-            ".webp" => "image/webp",
-            ".gif" => "image/gif",
-            ".bmp" => "image/bmp",
-            _ => "image/png",
-        };
-        var dataUrl = $"data:{mime};base64,{Convert.ToBase64String(File.ReadAllBytes(imagePath))}";
+        // Only a decoded image leaves the machine: the file is decoded and its pixels sent as PNG, never the file's bytes as they are.
+        RegularFile.Check(imagePath, imagePath);
+        var pixels = Imaging.ColorImageFile.DecodeFile(imagePath);
+        var dataUrl = $"data:image/png;base64,{Convert.ToBase64String(Imaging.ColorImageCodec.EncodePngFast(pixels))}";
         var messages = new JsonArray();
         if (options.SystemPrompt is { Length: > 0 } system)
             messages.Add(new JsonObject { ["role"] = "system", ["content"] = system });

@@ -17,6 +17,8 @@ public sealed record OpenAiChatOptions
     public double Temperature { get; init; }
     /// <summary>Bearer token; null sends none. The CLI fills it from OPENAI_API_KEY.</summary>
     public string? ApiKey { get; init; }
+    /// <summary>Largest reply body read (default 8 MiB); a larger reply fails that question.</summary>
+    public long MaxResponseBytes { get; init; } = 8L << 20;
     /// <summary>Optional system message sent before each question (default none: the benchmark question alone).</summary>
     public string? SystemPrompt { get; init; }
 }

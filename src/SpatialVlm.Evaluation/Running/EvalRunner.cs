@@ -66,8 +66,9 @@ public static class EvalRunner
     private static async Task<Prediction> AnswerOne(BenchmarkItem item, ISpatialAnswerer answerer, string cacheScope, AnswerCache? cache,
         MetricsOptions metrics, CancellationToken ct)
     {
-        if (!File.Exists(item.ImagePath))
-            return new Prediction(item, null, ParsedAnswer.None(item.Kind), 0, $"image not found: {item.Image}", Counted: false, Cached: false);
+        if (RegularFile.Kind(item.ImagePath) is var kind && kind != "regular file")
+            return new Prediction(item, null, ParsedAnswer.None(item.Kind), 0,
+                kind is null ? $"image not found: {item.Image}" : $"image is a {kind}, not a regular file: {item.Image}", Counted: false, Cached: false);
         string? raw = null, error = null;
         bool cached = false;
         var key = cache != null ? AnswerCache.Key(cacheScope, item) : null;

@@ -32,7 +32,7 @@ public sealed class CocoAnnotations
         if (!File.Exists(path)) throw new SpatialVlmException($"{path}: no such file");
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            using var doc = JsonDocument.Parse(RegularFile.ReadAllBytes(path));
             return Parse(doc.RootElement);
         }
         catch (SpatialVlmException e)

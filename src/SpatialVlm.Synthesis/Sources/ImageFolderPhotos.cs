@@ -1,3 +1,4 @@
+using SpatialVlm.Core;
 namespace SpatialVlm.Synthesis.Sources;
 
 /// <summary>Plain image files (jpg, png, webp) anywhere under a folder; the key is the relative path without extension.</summary>
@@ -13,7 +14,7 @@ public static class ImageFolderPhotos
 
     private static byte[] ReadFile(string path)
     {
-        try { return File.ReadAllBytes(path); }
+        try { return RegularFile.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new Core.SpatialVlmException($"{path}: cannot read ({e.Message.Split('\n')[0]})", e);

@@ -5,7 +5,7 @@ using SpatialVlm.Scenes;
 namespace SpatialVlm.Synthesis.Sources;
 
 /// <summary>Procedural scenes rendered in-process: seeds S … S+N−1, the scene's depth and instances as oracle perception.</summary>
-public sealed class ProceduralSource(SceneOptions options, long firstSeed, int count) : IObservationSource, IFingerprinted
+public sealed class ProceduralSource(SceneOptions options, long firstSeed, int count) : IStreamedSource, IFingerprinted
 {
     /// <summary>The scene options decide every rendered pixel, so they are part of a run's identity.</summary>
     public string Fingerprint => ConfigFields.Hash(ConfigFields.Flatten(options));
@@ -14,8 +14,7 @@ public sealed class ProceduralSource(SceneOptions options, long firstSeed, int c
 
     public string Description => $"{count} procedural scenes from seed {firstSeed}";
 
-    public IReadOnlyList<SourceItem> Items { get; } =
-        Enumerable.Range(0, count).Select(i => new SourceItem($"scene-{firstSeed + i:D6}", firstSeed + i)).ToList();
+    public IReadOnlyList<SourceItem> Items { get; } = new GeneratedItems(count, i => new SourceItem($"scene-{firstSeed + i:D6}", firstSeed + i));
 
     public Observation Load(SourceItem item) => generator.Generate(item.Seed).ToObservation();
 

@@ -125,7 +125,7 @@ public sealed class RgbdFolderSource : IObservationSource
         var path = files[item.Id].Color;
         var ext = Path.GetExtension(path).ToLowerInvariant();
         // Netpbm is not a format dataset viewers read; store those as PNG.
-        return ext is ".ppm" or ".pnm" ? (ColorImageCodec.EncodePng(loaded.Image), ".png") : (File.ReadAllBytes(path), ext);
+        return ext is ".ppm" or ".pnm" ? (ColorImageCodec.EncodePng(loaded.Image), ".png") : (RegularFile.ReadAllBytes(path), ext);
     }
 
     private static Dictionary<string, string> StemIndex(string dir, string[] extensions, string what)

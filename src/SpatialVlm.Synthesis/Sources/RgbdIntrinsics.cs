@@ -26,7 +26,7 @@ public sealed record RgbdIntrinsics(double Fx, double Fy, double Cx, double Cy, 
         if (!File.Exists(path)) throw new SpatialVlmException($"{path}: no such file (an RGB-D folder needs intrinsics.json with fx, fy, cx, cy, depth_scale)");
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            using var doc = JsonDocument.Parse(RegularFile.ReadAllBytes(path));
             return Parse(doc.RootElement, path);
         }
         catch (JsonException e) { throw new SpatialVlmException($"{path}: not valid JSON ({e.Message.Split('\n')[0]})", e); }

@@ -33,7 +33,7 @@ public sealed class SceneFolderSource : IObservationSource
     {
         var scene = SceneDescription.Load(Path.Combine(Dir(item), "scene.json"));
         var path = Path.Combine(Dir(item), scene.Image);
-        return (File.ReadAllBytes(path), Path.GetExtension(path));
+        return (RegularFile.ReadAllBytes(path), Path.GetExtension(path));
     }
 
     /// <summary>FNV-1a of the id: a seed that does not change when other folders are added.</summary>

@@ -52,7 +52,7 @@ public static class TarShardPhotos
         var members = new List<Member>();
         try
         {
-            using var stream = File.OpenRead(shardPath);
+            using var stream = RegularFile.OpenRead(shardPath);
             using var reader = new TarReader(stream);
             while (reader.GetNextEntry(copyData: false) is { } entry)
                 if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile && entry.DataOffset >= 0)
@@ -67,7 +67,7 @@ public static class TarShardPhotos
 
     private static byte[] ReadMember(string shardPath, Member m)
     {
-        using var stream = File.OpenRead(shardPath);
+        using var stream = RegularFile.OpenRead(shardPath);
         if (m.Offset + m.Length > stream.Length)
             throw new SpatialVlmException($"{shardPath}:{m.Name}: member runs past the end of the shard (truncated tar)");
         stream.Position = m.Offset;
