@@ -157,13 +157,6 @@ public sealed class PhotoPerceptionChainTests
         Assert.Equal("model", (string)kept.Perception!["depth"]!["focal_source"]!);
     }
 
-    [Theory]
-    [InlineData("A Red ceramic Mug.", "red ceramic mug")]
-    [InlineData("the  wooden table", "wooden table")]
-    [InlineData("an apple on a plate", "apple on plate")]
-    [InlineData("Kid's toy-car", "kid's toy-car")]
-    public void CaptionsAreNormalised(string raw, string expected) => Assert.Equal(expected, CaptionNormalizer.Normalize(raw));
-
     [Fact]
     public void MaskIouMatchesSetArithmetic() =>
         Gen.Int[0, 400].HashSet[0, 120].Select(Gen.Int[0, 400].HashSet[0, 120]).Sample((a, b) =>

@@ -161,7 +161,7 @@ public static class BenchPhotosCommand
     private static List<BenchRegion> Regions(Observation truth)
     {
         int w = truth.Image.Width, n = w * truth.Image.Height;
-        var list = truth.Objects.Where(o => o.Pixels.Length > 0).Select(o => (CaptionNormalizer.Normalize(o.Category), o.Pixels)).ToList();
+        var list = truth.Objects.Where(o => o.Pixels.Length > 0).Select(o => (CaptionText.Normalize(o.Category), o.Pixels)).ToList();
         if (truth.SupportPixels is { Length: > 0 } floor) list.Add(("floor", floor));
         return list.Select(r =>
         {

@@ -41,7 +41,7 @@ internal sealed class OwlCpuStagesDetector(IReadOnlyList<BenchRegion> regions, C
         Array.Fill(logits, -10f);
         var boxes = new float[Patches * 4];
         float side = Math.Max(image.Width, image.Height);
-        var captions = queries.Select(CaptionNormalizer.Normalize).ToList();
+        var captions = queries.Select(CaptionText.Normalize).ToList();
         for (int r = 0; r < Math.Min(regions.Count, Patches); r++)
         {
             int j = captions.IndexOf(regions[r].Caption);

@@ -17,7 +17,7 @@ public sealed class ObservationOracle : IObjectDetector, IBoxSegmenter, IDepthEs
     public ObservationOracle(Observation truth)
     {
         this.truth = truth;
-        var list = truth.Objects.Where(o => o.Pixels.Length > 0).Select(o => (CaptionNormalizer.Normalize(o.Category), BoxOf(o.Pixels, truth.Image.Width), o.Pixels)).ToList();
+        var list = truth.Objects.Where(o => o.Pixels.Length > 0).Select(o => (CaptionText.Normalize(o.Category), BoxOf(o.Pixels, truth.Image.Width), o.Pixels)).ToList();
         if (truth.SupportPixels is { Length: > 0 } floor) list.Add(("floor", BoxOf(floor, truth.Image.Width), floor));
         regions = [.. list];
     }
@@ -45,7 +45,7 @@ public sealed class ObservationOracle : IObjectDetector, IBoxSegmenter, IDepthEs
         var found = new List<Detection>();
         for (int q = 0; q < queries.Count; q++)
         {
-            var wanted = CaptionNormalizer.Normalize(queries[q]);
+            var wanted = CaptionText.Normalize(queries[q]);
             foreach (var r in regions)
                 if (r.Category == wanted) found.Add(new Detection(r.Box, 0.5f + 0.5f * Math.Min(1f, r.Pixels.Length / 4000f), q, queries[q]));
         }
