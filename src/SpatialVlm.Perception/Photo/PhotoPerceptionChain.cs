@@ -22,7 +22,8 @@ public sealed record PhotoPerceptionModels
 /// The paper's perception on a plain photo: scene filter → metric depth → detection from text queries (or region
 /// captions) → box-prompted segmentation → mask cleanup (too small; one object found twice, by mask IoU) → caption
 /// normalisation → background classes dropped → ambiguity resolution (captions grouped by CLIP text similarity; a group
-/// of two shares the higher-scoring caption so the question engine names them by position, larger groups are dropped).
+/// of up to <see cref="PhotoPerceptionOptions.MaxSharedCaption"/> objects, two by default (<see cref="AmbiguityLimit"/>),
+/// shares the higher-scoring caption so the question engine names them by position; larger groups are dropped).
 /// Every decision goes into the observation's perception notes. A floor (else table) mask found by the support queries
 /// becomes the support pixels canonicalization fits the plane to. On an RGB-D frame (<see cref="IRgbdPerception"/>)
 /// the sensor's depth and intrinsics replace the depth model and the scene filter is skipped (a sensor capture is a
@@ -208,7 +209,7 @@ public sealed class PhotoPerceptionChain : IPhotoPerception, IRgbdPerception
         }
     }
 
-    /// <summary>Groups the remaining objects' captions by text similarity; a group of two shares the better-scoring caption, larger groups are dropped.</summary>
+    /// <summary>Groups the remaining objects' captions by text similarity; a group within the ambiguity limit shares the better-scoring caption, larger groups are dropped.</summary>
     private JsonArray ResolveAmbiguity(List<Candidate> candidates)
     {
         var objects = candidates.Where(c => c.Alive && c.IsObject).ToList();
