@@ -1,3 +1,4 @@
+using SpatialVlm.Core;
 using SpatialVlm.Questions;
 
 namespace SpatialVlm.Synthesis;
@@ -31,6 +32,10 @@ public sealed record SynthesisOptions
     /// when few images run at once. Results do not depend on it.
     /// </summary>
     public int GeometryThreads { get; init; } = 1;
+
+    /// <summary>This, or a one-line error for a setting no stage could run with.</summary>
+    public SynthesisOptions Validated() =>
+        GeometryThreads >= 1 ? this : throw new SpatialVlmException($"geometry threads must be at least 1, got {GeometryThreads}");
 }
 
 /// <summary>
