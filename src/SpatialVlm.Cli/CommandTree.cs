@@ -2,6 +2,7 @@ using System.CommandLine;
 using SpatialVlm.Cli.Commands;
 using SpatialVlm.Benchmarks;
 using SpatialVlm.Evaluation;
+using SpatialVlm.Perception.Models;
 using SpatialVlm.Synthesis;
 
 namespace SpatialVlm.Cli;
@@ -9,15 +10,19 @@ namespace SpatialVlm.Cli;
 /// <summary>The whole `spatialvlm` command tree; each command lives in its own file under Commands/.</summary>
 public static class CommandTree
 {
-    public static RootCommand Build()
+    /// <summary>The tree over the model store at the environment's SPATIALVLM_HOME, read here once for every command.</summary>
+    public static RootCommand Build() => Build(ModelStore.FromEnvironment());
+
+    /// <summary>The tree over the given model store; commands that open models use this one and read no environment.</summary>
+    public static RootCommand Build(ModelStore models)
     {
         var root = new RootCommand("SpatialVLM.NET: metric 3D spatial question answering data, models and evaluation.");
         root.Subcommands.Add(ScenesCommand.Create());
-        root.Subcommands.Add(SynthCommand.Create());
+        root.Subcommands.Add(SynthCommand.Create()); // still reads ModelStore.FromEnvironment() itself until it takes `models` (issue 11, lead's file)
         root.Subcommands.Add(BenchmarkCommand.Create());
         root.Subcommands.Add(EvalCommand.Create(RegisterOracle));
         root.Subcommands.Add(AskCommand.Create(RegisterOracle));
-        root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create(models));
         root.Subcommands.Add(BenchCommand.Create());
         return root;
     }

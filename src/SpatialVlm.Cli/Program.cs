@@ -1,3 +1,5 @@
 using SpatialVlm.Cli;
+using SpatialVlm.Perception.Models;
 
-return CliRunner.Run(CommandTree.Build(), args);
+// The model store is resolved once, here, from SPATIALVLM_HOME; commands are handed it.
+return CliRunner.Run(CommandTree.Build(ModelStore.FromEnvironment()), args);

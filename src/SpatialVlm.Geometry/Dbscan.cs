@@ -3,7 +3,8 @@ namespace SpatialVlm.Geometry;
 
 /// <param name="Eps">Neighbourhood radius in meters (default 0.05).</param>
 /// <param name="MinPoints">A point is a core point when its Eps-ball holds at least this many points, itself included (default 10), as in Open3D.</param>
-public sealed record DbscanOptions(double Eps = 0.05, int MinPoints = 10);
+/// <param name="MaxDegreeOfParallelism">Threads the core-point search may use, set by the caller (default 1); the result does not depend on it.</param>
+public sealed record DbscanOptions(double Eps = 0.05, int MinPoints = 10, int MaxDegreeOfParallelism = 1);
 
 /// <summary>Cluster label per point (−1 = noise; clusters numbered 0.. in order of their first point) and the cluster count.</summary>
 public sealed record DbscanResult(int[] Labels, int ClusterCount)
@@ -31,12 +32,13 @@ public static class Dbscan
     {
         if (!(o.Eps > 0)) throw new ArgumentOutOfRangeException(nameof(o), "Eps must be positive");
         if (o.MinPoints < 1) throw new ArgumentOutOfRangeException(nameof(o), "MinPoints must be at least 1");
+        Parallelism.Check(o.MaxDegreeOfParallelism);
         int n = c.Count;
         if (n == 0) return new DbscanResult([], 0);
         // Slightly under Eps/√3 so rounding never puts two points of one cell more than Eps apart.
         var grid = new UniformGrid(c, o.Eps / Math.Sqrt(3) * (1 - 1e-9), reach: 2);
         float eps2 = (float)(o.Eps * o.Eps);
-        var core = FindCore(grid, eps2, o.MinPoints);
+        var core = FindCore(grid, eps2, o.MinPoints, o.MaxDegreeOfParallelism);
 
         // Union-find over cells that hold core points.
         int cells = grid.CellCount;
@@ -126,12 +128,12 @@ public static class Dbscan
         return false;
     }
 
-    private static bool[] FindCore(UniformGrid grid, float eps2, int minPoints)
+    private static bool[] FindCore(UniformGrid grid, float eps2, int minPoints, int maxDegreeOfParallelism)
     {
         var core = new bool[grid.X.Length];
         int cells = grid.CellCount;
-        int parts = MeanKnnDistance.Partitions(grid.X.Length);
-        Parallel.For(0, parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int p) =>
+        int parts = Parallelism.Partitions(grid.X.Length);
+        Parallelism.For(parts, maxDegreeOfParallelism, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int p) =>
         {
             var (lo, hi) = MeanKnnDistance.Range(0, cells, parts, p);
             for (int cell = lo; cell < hi; cell++)

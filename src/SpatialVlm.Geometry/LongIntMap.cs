@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using SpatialVlm.Core;
 namespace SpatialVlm.Geometry;
 
 /// <summary>
@@ -38,7 +39,7 @@ internal sealed class LongIntMap
         }
     }
 
-    private int Hash(long key) => (int)((ulong)(key * unchecked((long)0x9E3779B97F4A7C15)) >> 32) & _mask;
+    private int Hash(long key) => (int)StableHash.MultiplyShift((ulong)key, StableHash.GoldenGamma, 32) & _mask;
 
     private void Grow()
     {

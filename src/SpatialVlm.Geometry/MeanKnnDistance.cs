@@ -14,31 +14,36 @@ namespace SpatialVlm.Geometry;
 /// </summary>
 public static class MeanKnnDistance
 {
-    public static double[] Compute(PointCloud c, int k)
+    /// <param name="c">The cloud.</param>
+    /// <param name="k">Neighbours per point, the point itself included.</param>
+    /// <param name="maxDegreeOfParallelism">Threads this call may use (see <see cref="Parallelism"/>); the result does not depend on it.</param>
+    public static double[] Compute(PointCloud c, int k, int maxDegreeOfParallelism = 1)
     {
         if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), "k must be at least 1");
+        Parallelism.Check(maxDegreeOfParallelism);
         var result = new double[c.Count];
         if (c.Count == 0) return result;
         if (c.SourceCamera != null && c.PixelIndex != null && c.Count > k)
-            new OrganizedSearch(c, k).Run(result);
+            new OrganizedSearch(c, k).Run(result, maxDegreeOfParallelism);
         else
-            ComputeWithTree(c, k, new KdTree(c), result, 0, c.Count);
+            ComputeWithTree(c, k, new KdTree(c), result, 0, c.Count, maxDegreeOfParallelism);
         return result;
     }
 
     /// <summary>The KD-tree path (any cloud); exposed for checking the organized path against it.</summary>
-    public static double[] ComputeWithTree(PointCloud c, int k)
+    public static double[] ComputeWithTree(PointCloud c, int k, int maxDegreeOfParallelism = 1)
     {
         if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), "k must be at least 1");
+        Parallelism.Check(maxDegreeOfParallelism);
         var result = new double[c.Count];
-        if (c.Count > 0) ComputeWithTree(c, k, new KdTree(c), result, 0, c.Count);
+        if (c.Count > 0) ComputeWithTree(c, k, new KdTree(c), result, 0, c.Count, maxDegreeOfParallelism);
         return result;
     }
 
-    private static void ComputeWithTree(PointCloud c, int k, KdTree tree, double[] result, int from, int to)
+    private static void ComputeWithTree(PointCloud c, int k, KdTree tree, double[] result, int from, int to, int maxDegreeOfParallelism)
     {
-        var parts = Partitions(to - from);
-        Parallel.For(0, parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int p) =>
+        var parts = Parallelism.Partitions(to - from);
+        Parallelism.For(parts, maxDegreeOfParallelism, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int p) =>
         {
             var idx = new int[k]; var d2 = new float[k];
             var (lo, hi) = Range(from, to, parts, p);
@@ -54,8 +59,6 @@ public static class MeanKnnDistance
         for (int j = 0; j < n; j++) sum += Math.Sqrt(d2[j]);
         return sum / n;
     }
-
-    internal static int Partitions(int n) => n < 4096 ? 1 : Environment.ProcessorCount * 4;
 
     internal static (int Lo, int Hi) Range(int from, int to, int parts, int p)
     {
@@ -244,10 +247,10 @@ public static class MeanKnnDistance
             return v * _stride + u;
         }
 
-        public void Run(double[] result)
+        public void Run(double[] result, int maxDegreeOfParallelism)
         {
-            int parts = Partitions(_c.Count);
-            Parallel.For(0, parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int p) =>
+            int parts = Parallelism.Partitions(_c.Count);
+            Parallelism.For(parts, maxDegreeOfParallelism, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int p) =>
             {
                 var (lo, hi) = Range(0, _c.Count, parts, p);
                 var buffer = new float[1024];

@@ -10,15 +10,17 @@ namespace SpatialVlm.Geometry;
 /// <param name="ScoringSubset">Hypotheses are first scored on this many points drawn with the samples (0 = on all
 /// points); the best <paramref name="Finalists"/> are then scored on all points (default 8192).</param>
 /// <param name="Finalists">Hypotheses re-scored on the whole cloud after the subset round (default 16).</param>
+/// <param name="MaxDegreeOfParallelism">Threads scoring may use, set by the caller (default 1). Samples are drawn before
+/// scoring, so the same seed gives the same plane for any value.</param>
 public sealed record RansacPlaneOptions(double DistanceThreshold = 0.05, int SampleSize = 3, int Iterations = 1000, int Seed = 0,
-    int ScoringSubset = 8192, int Finalists = 16);
+    int ScoringSubset = 8192, int Finalists = 16, int MaxDegreeOfParallelism = 1);
 
 /// <summary>A fitted plane and the indices of its inliers (ascending).</summary>
 public sealed record PlaneFit(Plane Plane, int[] Inliers);
 
 /// <summary>
 /// Seeded RANSAC plane fit. All samples (and the scoring subset) are drawn up front from one seeded Random;
-/// hypotheses are scored in parallel on the subset, the best few again on the whole cloud (most inliers wins,
+/// hypotheses are scored on the subset (on up to MaxDegreeOfParallelism threads), the best few again on the whole cloud (most inliers wins,
 /// then least squared residual, then earliest), and the winner is refined by least squares on its inliers.
 /// The same seed gives the same plane.
 /// </summary>
@@ -29,6 +31,7 @@ public static class RansacPlane
         if (o.SampleSize < 3) throw new ArgumentOutOfRangeException(nameof(o), "SampleSize must be at least 3");
         if (o.Iterations < 1) throw new ArgumentOutOfRangeException(nameof(o), "Iterations must be at least 1");
         if (!(o.DistanceThreshold > 0)) throw new ArgumentOutOfRangeException(nameof(o), "DistanceThreshold must be positive");
+        Parallelism.Check(o.MaxDegreeOfParallelism);
         int n = c.Count;
         if (n < o.SampleSize) throw new ArgumentException($"RANSAC needs at least {o.SampleSize} points, the cloud has {n}");
 
@@ -40,8 +43,8 @@ public static class RansacPlane
         var counts = new int[o.Iterations];
         var errors = new double[o.Iterations];
         float t = (float)o.DistanceThreshold;
-        int parts = Math.Min(Environment.ProcessorCount, o.Iterations);
-        Parallel.For(0, parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int p) =>
+        int parts = Math.Min(o.MaxDegreeOfParallelism, o.Iterations);
+        Parallelism.For(parts, o.MaxDegreeOfParallelism, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int p) =>
         {
             var (lo, hi) = MeanKnnDistance.Range(0, o.Iterations, parts, p);
             for (int it = lo; it < hi; it++)
@@ -57,7 +60,8 @@ public static class RansacPlane
         if (preScore)
         {
             ranked = ranked.Take(o.Finalists).ToArray();
-            Parallel.ForEach(ranked, it => (counts[it], errors[it]) = Score(c, hypotheses[it]!.Value, t));
+            var finalists = ranked;
+            Parallelism.For(finalists.Length, o.MaxDegreeOfParallelism, f => (counts[finalists[f]], errors[finalists[f]]) = Score(c, hypotheses[finalists[f]]!.Value, t));
             ranked = ranked.OrderByDescending(it => counts[it]).ThenBy(it => errors[it]).ThenBy(it => it).ToArray();
         }
         int best = ranked[0];

@@ -2,7 +2,8 @@ namespace SpatialVlm.Geometry;
 
 /// <param name="Neighbors">k: how many nearest points (the point itself included) to average distances over (default 50).</param>
 /// <param name="StdRatio">A point is dropped when its mean distance reaches the cloud's mean plus this many standard deviations (default 1.2).</param>
-public sealed record StatisticalOutlierOptions(int Neighbors = 50, double StdRatio = 1.2);
+/// <param name="MaxDegreeOfParallelism">Threads the neighbour search may use, set by the caller (default 1); the result does not depend on it.</param>
+public sealed record StatisticalOutlierOptions(int Neighbors = 50, double StdRatio = 1.2, int MaxDegreeOfParallelism = 1);
 
 /// <summary>
 /// Statistical outlier removal with Open3D's semantics (remove_statistical_outlier): each point's mean
@@ -19,7 +20,7 @@ public static class StatisticalOutlierRemoval
         if (o.Neighbors < 1) throw new ArgumentOutOfRangeException(nameof(o), "Neighbors must be at least 1");
         if (!(o.StdRatio > 0)) throw new ArgumentOutOfRangeException(nameof(o), "StdRatio must be positive");
         if (c.Count == 0) return [];
-        var mean = MeanKnnDistance.Compute(c, o.Neighbors);
+        var mean = MeanKnnDistance.Compute(c, o.Neighbors, o.MaxDegreeOfParallelism);
         int valid = 0;
         double sum = 0;
         foreach (var m in mean) if (m > 0) { valid++; sum += m; }

@@ -40,10 +40,5 @@ public sealed record QuestionOptions
 
     /// <summary>A Random for one scene derived from the run seed and the scene id (stable across runs and
     /// platforms, unlike string.GetHashCode), so scenes can be processed in any order or in parallel.</summary>
-    public static Random SceneRandom(long runSeed, string sceneId)
-    {
-        ulong h = 14695981039346656037UL ^ (ulong)runSeed;
-        foreach (var c in sceneId) { h ^= c; h *= 1099511628211UL; }
-        return new Random((int)(h ^ (h >> 32)));
-    }
+    public static Random SceneRandom(long runSeed, string sceneId) => new(Seeds.Derive(runSeed, sceneId));
 }

@@ -8,9 +8,9 @@ namespace SpatialVlm.Questions;
 /// separation clears the left-right margin, else (when UseDepthClause) "nearer" / "farther" when their
 /// forward separation clears the behind-front margin; three → "on the left" / "in the middle" /
 /// "on the right" when each neighbour pair clears the lateral margin. Groups that cannot be told apart,
-/// or are larger, are dropped from questions. Default: at most two, as the data engine issue asks.
+/// or are larger, are dropped from questions. Default: <see cref="AmbiguityLimit.DefaultMaxSharingCaption"/> (two).
 /// </summary>
-public sealed record AmbiguityOptions(int MaxSharingCaption = 2, bool UseDepthClause = true);
+public sealed record AmbiguityOptions(int MaxSharingCaption = AmbiguityLimit.DefaultMaxSharingCaption, bool UseDepthClause = true);
 
 /// <summary>The phrases that name objects in questions and answers ("the red mug").</summary>
 public static class ReferringExpressions
@@ -19,7 +19,7 @@ public static class ReferringExpressions
     public static Dictionary<int, string> Resolve(IReadOnlyList<SpatialObject> objects, AmbiguityOptions options, MarginPolicy policy, List<int> dropped)
     {
         var names = new Dictionary<int, string>();
-        foreach (var group in objects.GroupBy(o => Normalize(o.Caption)))
+        foreach (var group in objects.GroupBy(o => CaptionText.WithoutLeadingArticle(o.Caption)))
         {
             var members = group.ToList();
             if (members.Count == 1) { names[members[0].Id] = $"the {group.Key}"; continue; }
@@ -30,13 +30,8 @@ public static class ReferringExpressions
         return names;
     }
 
-    /// <summary>Lower-cased caption without a leading article, single-spaced.</summary>
-    public static string Normalize(string caption)
-    {
-        var words = caption.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
-        if (words.Count > 1 && words[0].ToLowerInvariant() is "the" or "a" or "an") words.RemoveAt(0);
-        return string.Join(' ', words).ToLowerInvariant();
-    }
+    /// <summary>Lower-cased caption without a leading article, single-spaced: <see cref="CaptionText.WithoutLeadingArticle"/>, kept for existing callers.</summary>
+    public static string Normalize(string caption) => CaptionText.WithoutLeadingArticle(caption);
 
     static List<(SpatialObject, string)>? Distinguish(List<SpatialObject> members, AmbiguityOptions options, MarginPolicy policy)
     {

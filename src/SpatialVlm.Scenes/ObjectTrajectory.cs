@@ -14,7 +14,7 @@ public static class ObjectTrajectory
     /// <summary>The mover's index and the target's index in the layout's objects, and the mover's footprint centre per frame; null when no floor object can move.</summary>
     public static (int Mover, int Target, Point3[] Origins)? Plan(SceneLayout layout, long seed, int frames)
     {
-        var rng = new Random(unchecked((int)((ulong)seed * 0xD1B54A32D192ED03UL >> 33)));
+        var rng = new Random(Seeds.Scramble(seed, Seeds.SecondStream));
         var objects = layout.Objects;
         var movers = Enumerable.Range(0, objects.Count).Where(i => !objects[i].OnTable && objects[i].Category != ObjectCatalog.Table).ToArray();
         if (movers.Length == 0 || objects.Count < 2) return null;

@@ -53,7 +53,7 @@ public sealed class SceneGenerator
     /// </summary>
     private IEnumerable<SceneLayout> Candidates(long seed)
     {
-        var rng = new Random(unchecked((int)((ulong)seed * 0x9E3779B97F4A7C15UL >> 33)));
+        var rng = new Random(Seeds.Scramble(seed));
         for (int attempt = 0; attempt < Options.MaxLayoutAttempts; attempt++)
         {
             var layout = SceneLayoutSampler.Sample(rng, Options);

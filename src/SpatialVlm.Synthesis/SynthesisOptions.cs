@@ -1,3 +1,4 @@
+using SpatialVlm.Core;
 using SpatialVlm.Questions;
 
 namespace SpatialVlm.Synthesis;
@@ -25,6 +26,16 @@ public sealed record SynthesisOptions
     public int MaxPointsPerObject { get; init; } = 4000;
     /// <summary>Depths beyond this are ignored when lifting (meters). Default 20.</summary>
     public float MaxDepth { get; init; } = 20f;
+    /// <summary>
+    /// Threads each geometry call (outlier removal, DBSCAN, the support-plane RANSAC) may use. Default 1: the run's
+    /// workers already process one image per core, so nesting more threads inside each would only contend. Raise it
+    /// when few images run at once. Results do not depend on it.
+    /// </summary>
+    public int GeometryThreads { get; init; } = 1;
+
+    /// <summary>This, or a one-line error for a setting no stage could run with.</summary>
+    public SynthesisOptions Validated() =>
+        GeometryThreads >= 1 ? this : throw new SpatialVlmException($"geometry threads must be at least 1, got {GeometryThreads}");
 }
 
 /// <summary>

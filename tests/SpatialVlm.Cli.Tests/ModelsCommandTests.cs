@@ -23,7 +23,7 @@ public sealed class ModelsCommandTests : IDisposable
 
     private (int Exit, string Out, string Err) Run(params string[] args)
     {
-        var root = new RootCommand("test") { ModelsCommand.Create(Store) };
+        var root = new RootCommand("test") { ModelsCommand.Create(Store()) };
         var stdout = new StringWriter(); var stderr = new StringWriter();
         int exit = CliRunner.Run(root, ["models", .. args], stdout, stderr);
         return (exit, stdout.ToString(), stderr.ToString());
@@ -44,6 +44,17 @@ public sealed class ModelsCommandTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, Body);
         Assert.EndsWith("cached=yes", Run("list").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)[1]);
+    }
+
+    [Fact]
+    public void TheWholeTreeUsesTheStoreItIsGivenNotTheEnvironment()
+    {
+        // In process with an explicit store: no SPATIALVLM_HOME is read or set, so this runs beside any other test.
+        var stdout = new StringWriter();
+        Assert.Equal(0, CliRunner.Run(CommandTree.Build(Store()), ["models", "list"], stdout, new StringWriter()));
+        var lines = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["tiny", "other"], lines.Skip(1).Select(l => l.Split('\t')[0]));
+        Assert.Contains(home, lines[0]);
     }
 
     [Fact]

@@ -46,6 +46,22 @@ public class RansacPlaneTests
         Assert.Equal(a.Inliers, b.Inliers);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(7)]
+    [InlineData(123)]
+    public void SamePlaneForAnyParallelism(int seed)
+    {
+        // Large enough for the subset round and the finalists, so both scoring passes run on several threads.
+        var cloud = NoisyPlane(new Random(seed), new Point3(0.2, 0.1, 1).Normalized(), 0.8, 6000, 3000, 0.02);
+        var options = new RansacPlaneOptions(0.03, 3, 300, seed, ScoringSubset: 1000, Finalists: 12);
+        var one = RansacPlane.Fit(cloud, options);
+        var four = RansacPlane.Fit(cloud, options with { MaxDegreeOfParallelism = 4 });
+        Assert.Equal(one.Plane, four.Plane);
+        Assert.Equal(one.Inliers, four.Inliers);
+        Assert.Throws<ArgumentOutOfRangeException>(() => RansacPlane.Fit(cloud, options with { MaxDegreeOfParallelism = 0 }));
+    }
+
     [Fact]
     public void RejectsDegenerateInput()
     {

@@ -1,6 +1,7 @@
 using SpatialVlm.Core;
 using SpatialVlm.Perception.Captioning;
 using SpatialVlm.Perception.Detectors;
+using SpatialVlm.Perception.Doubles;
 using SpatialVlm.Perception.Photo;
 using SpatialVlm.Synthesis;
 using SpatialVlm.Synthesis.Stages;
@@ -36,15 +37,15 @@ public sealed class Florence2ChainTests : IDisposable
         // "A red chair" at the left object's box, "blue lamp" at the right one's.
         int[] emitted =
         [
-            0, 40001, 40002, 40003, .. Locations(ObservationOracle.BoxOf(left.Pixels, w), w, h),
-            40004, 40005, .. Locations(ObservationOracle.BoxOf(right.Pixels, w), w, h), 2,
+            0, 40001, 40002, 40003, .. Locations(PixelBox.Bounding(left.Pixels, w), w, h),
+            40004, 40005, .. Locations(PixelBox.Bounding(right.Pixels, w), w, h), 2,
         ];
         var folder = Path.Combine(dir, "florence");
         int n = emitted.Length + 4;
         Write(folder, [5901, .. emitted[1..], .. Enumerable.Repeat(2, n - emitted.Length)], [2, .. emitted, .. Enumerable.Repeat(2, n - emitted.Length - 1)], DensePrompt);
         using var florence = new Florence2RegionCaptioner(folder);
-        var oracle = new ObservationOracle(truth);
-        var chain = new PhotoPerceptionChain(new PhotoPerceptionModels { Depth = oracle, Captioner = florence, Segmenter = oracle, TextEmbedder = new WordEmbedder() });
+        var chain = new PhotoPerceptionChain(new PhotoPerceptionModels
+            { Depth = new GroundTruthDepth(truth), Captioner = florence, Segmenter = new GroundTruthSegmenter(truth), TextEmbedder = new WordEmbedder() });
         Assert.Contains("florence-2 <DENSE_REGION_CAPTION>", chain.Description);
 
         var obs = chain.Perceive("florence", truth.Image);

@@ -149,7 +149,7 @@ public sealed class PhotoChainEndToEndTests : IDisposable
         Assert.Equal("floor", (string)notes["support"]!["surface"]!);
         Assert.Equal("support-mask", (string)record["frame"]!["source"]!);
         var truthObs = scene.ToObservation();
-        var truthBoxes = truthObs.Objects.ToDictionary(o => o.Id, o => ObservationOracle.BoxOf(o.Pixels, scene.Width));
+        var truthBoxes = truthObs.Objects.ToDictionary(o => o.Id, o => Photo.PixelBox.Bounding(o.Pixels, scene.Width));
         var toTruth = detections.Where(d => (bool)d!["kept"]!).ToDictionary(
             d => (int)d!["object_id"]!,
             d => truthBoxes.Single(t => BoxEquals(t.Value, d!["box"]!.AsArray())).Key);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using SpatialVlm.Core;
 using SpatialVlm.Perception.Clip;
+using SpatialVlm.Perception.Doubles;
 using SpatialVlm.Perception.Photo;
 using SpatialVlm.Scenes;
 
@@ -88,11 +89,11 @@ internal static class ChainScenes
     public static PhotoPerceptionChain Chain(Observation truth, ITextEmbedder embedder, PhotoPerceptionOptions? options = null, ISceneFilter? filter = null,
         IObjectDetector? detector = null)
     {
-        var oracle = new ObservationOracle(truth);
         options ??= new PhotoPerceptionOptions { Queries = truth.Objects.Select(o => o.Category).Distinct().ToList() };
         return new PhotoPerceptionChain(new PhotoPerceptionModels
         {
-            Filter = filter, Depth = oracle, Detector = detector ?? oracle, Segmenter = oracle, TextEmbedder = embedder,
+            Filter = filter, Depth = new GroundTruthDepth(truth), Detector = detector ?? new GroundTruthDetector(truth),
+            Segmenter = new GroundTruthSegmenter(truth), TextEmbedder = embedder,
         }, options);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using CsCheck;
 using SpatialVlm.Core;
+using SpatialVlm.Perception.Doubles;
 using SpatialVlm.Perception.Photo;
 using SpatialVlm.Questions;
 using SpatialVlm.Synthesis;
@@ -9,7 +10,7 @@ using SpatialVlm.Synthesis.Stages;
 namespace SpatialVlm.Perception.Tests;
 
 /// <summary>
-/// The chain's own logic over oracle models answering from a rendered procedural scene (ObservationOracle): the
+/// The chain's own logic over ground-truth models answering from a rendered procedural scene (Perception.Doubles): the
 /// scene's objects are relabelled so that two or three of them share a name, synonyms or background classes, and the
 /// chain's observation goes through the data engine so the final QA is checked too.
 /// </summary>
@@ -112,7 +113,7 @@ public sealed class PhotoPerceptionChainTests
     }
 
     /// <summary>Reports every detection a second time under the query "cup" with a lower score and a 90 % mask, as two queries finding one object do.</summary>
-    private sealed class TwiceDetector(ObservationOracle oracle) : IObjectDetector
+    private sealed class TwiceDetector(GroundTruthDetector oracle) : IObjectDetector
     {
         public string Name => "twice";
         public IReadOnlyList<Detection> Detect(RgbImage image, IReadOnlyList<string> queries) =>
@@ -125,7 +126,7 @@ public sealed class PhotoPerceptionChainTests
     {
         var truth = ChainScenes.Relabel(Scene, new Dictionary<int, string>());
         var options = new PhotoPerceptionOptions { Queries = [.. truth.Objects.Select(o => o.Category), "cup"] };
-        var obs = ChainScenes.Chain(truth, new WordEmbedder(), options, detector: new TwiceDetector(new ObservationOracle(truth))).Perceive("twice", truth.Image);
+        var obs = ChainScenes.Chain(truth, new WordEmbedder(), options, detector: new TwiceDetector(new GroundTruthDetector(truth))).Perceive("twice", truth.Image);
         Assert.Equal(truth.Objects.Count, obs.Objects.Count);
         Assert.DoesNotContain(obs.Objects, o => o.Caption == "cup");
         var cups = Detections(obs).Where(d => (string)d!["label"]! == "cup").ToList();
@@ -156,13 +157,6 @@ public sealed class PhotoPerceptionChainTests
         Assert.Equal(0.8, (double)kept.Perception!["scene_filter"]!["score"]!);
         Assert.Equal("model", (string)kept.Perception!["depth"]!["focal_source"]!);
     }
-
-    [Theory]
-    [InlineData("A Red ceramic Mug.", "red ceramic mug")]
-    [InlineData("the  wooden table", "wooden table")]
-    [InlineData("an apple on a plate", "apple on plate")]
-    [InlineData("Kid's toy-car", "kid's toy-car")]
-    public void CaptionsAreNormalised(string raw, string expected) => Assert.Equal(expected, CaptionNormalizer.Normalize(raw));
 
     [Fact]
     public void MaskIouMatchesSetArithmetic() =>

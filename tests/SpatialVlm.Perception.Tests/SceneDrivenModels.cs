@@ -12,7 +12,7 @@ namespace SpatialVlm.Perception.Tests;
 internal sealed record SceneRegion(string Query, int[] Pixels, float Logit)
 {
     /// <summary>The pixels' bounding box (exclusive right/bottom edges).</summary>
-    public PixelBox Box(int width) => ObservationOracle.BoxOf(Pixels, width);
+    public PixelBox Box(int width) => PixelBox.Bounding(Pixels, width);
 }
 
 /// <summary>

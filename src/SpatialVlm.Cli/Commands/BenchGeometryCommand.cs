@@ -70,6 +70,8 @@ public static class BenchGeometryCommand
 
     private static GeometryBenchResult RunOnce(ushort[] raw, int w, int h, double depthScale, CameraIntrinsics k)
     {
+        // One frame at a time: every geometry call may use every core.
+        int threads = Environment.ProcessorCount;
         var total = Stopwatch.StartNew();
         var sw = Stopwatch.StartNew();
         var meters = new float[raw.Length];
@@ -78,14 +80,14 @@ public static class BenchGeometryCommand
         var cloud = BackProjection.FromDepth(new DepthMap(w, h, meters), k, 10f);
         double lift = Lap(sw);
         if (cloud.Count == 0) throw new SpatialVlmException("no valid depth within 10 m");
-        var kept = StatisticalOutlierRemoval.Apply(cloud, new StatisticalOutlierOptions(50, 1.2));
+        var kept = StatisticalOutlierRemoval.Apply(cloud, new StatisticalOutlierOptions(50, 1.2, threads));
         double outlier = Lap(sw);
         var down = VoxelDownsample.Apply(kept, 0.01f);
         double voxel = Lap(sw);
-        var clusters = Dbscan.Cluster(down, new DbscanOptions(0.05, 10));
+        var clusters = Dbscan.Cluster(down, new DbscanOptions(0.05, 10, threads));
         double dbscan = Lap(sw);
         if (down.Count < 3) throw new SpatialVlmException($"only {down.Count} points remain after filtering; a plane needs 3");
-        var plane = RansacPlane.Fit(down, new RansacPlaneOptions(0.05, 3, 1000, 0));
+        var plane = RansacPlane.Fit(down, new RansacPlaneOptions(0.05, 3, 1000, 0, MaxDegreeOfParallelism: threads));
         double planeMs = Lap(sw);
         var obb = OrientedBox.Fit(down);
         double obbMs = Lap(sw);

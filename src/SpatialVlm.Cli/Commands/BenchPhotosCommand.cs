@@ -5,6 +5,7 @@ using SpatialVlm.Core;
 using SpatialVlm.Imaging;
 using SpatialVlm.Perception.Clip;
 using SpatialVlm.Perception.Depth;
+using SpatialVlm.Perception.Doubles;
 using SpatialVlm.Perception.Photo;
 using SpatialVlm.Scenes;
 using SpatialVlm.Synthesis;
@@ -42,62 +43,12 @@ public static class BenchPhotosCommand
         return cmd;
     }
 
-    /// <summary>Accumulates the time spent inside stand-in model calls, so it can be subtracted.</summary>
-    private sealed class ModelClock { public readonly Stopwatch Watch = new(); }
-
-    /// <summary>Unit bag-of-words embeddings (a hashed axis per word); its time counts as a model call.</summary>
-    private sealed class HashedWords(ModelClock clock) : ITextEmbedder
-    {
-        public float[][] Embed(IReadOnlyList<string> texts)
-        {
-            clock.Watch.Start();
-            var result = texts.Select(t =>
-            {
-                var v = new float[512];
-                foreach (var word in t.Split(' ')) v[(int)(Synthesis.Sources.SceneFolderSource.StableSeed(word) % 512)] += 1;
-                var norm = MathF.Sqrt(v.Sum(x => x * x));
-                return v.Select(x => x / norm).ToArray();
-            }).ToArray();
-            clock.Watch.Stop();
-            return result;
-        }
-    }
-
-    /// <summary>The real CLIP preprocessing, then a fixed keep decision (the embedding is the model's work).</summary>
-    private sealed class PreprocessingFilter(Stopwatch own) : ISceneFilter
-    {
-        private readonly float[] input = new float[3 * ClipImageEncoder.Size * ClipImageEncoder.Size];
-        public string Name => "clip preprocessing only";
-        public SceneFilterDecision Decide(RgbImage image)
-        {
-            own.Start();
-            ClipImageEncoder.Preprocess(image, input);
-            own.Stop();
-            return new SceneFilterDecision(true, 1, [new PromptProbability("a photo of a room", true, 1)]);
-        }
-    }
-
-    /// <summary>Metric3D's real pre- and post-processing around the scene's depth as the network output.</summary>
-    private sealed class PreprocessingDepth(float[] raw, int ih, int iw, CameraIntrinsics k, Stopwatch own) : IDepthEstimator
-    {
-        private readonly float[] input = new float[3 * ih * iw];
-        public string Name => "metric3d preprocessing only";
-        public DepthEstimate Estimate(RgbImage image, CameraIntrinsics? intrinsics = null)
-        {
-            own.Start();
-            DepthTensors.Prepare(DepthExport.Metric3D, image, ih, iw, input);
-            var depth = DepthTensors.ToMeters(DepthExport.Metric3D, raw, ih, iw, k);
-            own.Stop();
-            return new DepthEstimate(depth, k, FocalSource.FieldOfViewDefault);
-        }
-    }
-
     public static Dictionary<string, object> Run(int n, int w, int h, long seed)
     {
         var generator = new SceneGenerator(new SceneOptions { Width = w, Height = h });
         var pipeline = new SynthesisPipeline(new SynthesisOptions());
         var stages = new[] { "decode", "filter_pre", "depth_pre_post", "detect_pre_post", "segment_pre_post", "chain", "synthesis", "total_without_models" };
-        var tokenizer = OwlCpuStagesDetector.ByteLevelTokenizer();
+        var tokenizer = StandInOwlDetector.ByteLevelTokenizer();
         var times = stages.ToDictionary(s => s, _ => new List<double>());
         var modelMs = new List<double>();
         int objects = 0;
@@ -115,14 +66,14 @@ public static class BenchPhotosCommand
             for (int v = 0; v < ih; v++)
                 for (int u = 0; u < iw; u++)
                     raw[v * iw + u] = (float)(truth.Depth[Math.Min(w - 1, u * w / iw), Math.Min(h - 1, v * h / ih)] * 1000 / fIn);
-            var clock = new ModelClock();
+            var clock = new StandInClock();
             Stopwatch filterWatch = new(), depthWatch = new(), detectWatch = new(), segmentWatch = new();
-            var regions = Regions(truth);
+            var regions = StandInRegion.From(truth);
             var chain = new PhotoPerceptionChain(new PhotoPerceptionModels
             {
-                Filter = new PreprocessingFilter(filterWatch), Depth = new PreprocessingDepth(raw, ih, iw, truth.Intrinsics, depthWatch),
-                Detector = new OwlCpuStagesDetector(regions, tokenizer, detectWatch, clock.Watch),
-                Segmenter = new Sam2CpuStagesSegmenter(regions, segmentWatch, clock.Watch), TextEmbedder = new HashedWords(clock),
+                Filter = new StandInSceneFilter(filterWatch), Depth = new StandInDepthModel(raw, ih, iw, truth.Intrinsics, depthWatch),
+                Detector = new StandInOwlDetector(regions, tokenizer, detectWatch, clock.Watch),
+                Segmenter = new StandInSam2Segmenter(regions, segmentWatch, clock.Watch), TextEmbedder = new StandInTextEmbedder(clock),
             }, new PhotoPerceptionOptions { Queries = [.. EverydayVocabulary.Objects, .. truth.Objects.Select(o => o.Category)] });
 
             var sw = Stopwatch.StartNew();
@@ -155,20 +106,6 @@ public static class BenchPhotosCommand
         result2["threads"] = 1;
         result2["stand_ins"] = "owlv2 and sam2.1 cpu stages (byte-level CLIP tokenizer), metric3d and clip filter preprocessing";
         return result2;
-    }
-
-    /// <summary>The scene's objects under their categories, then the floor: what the stand-in detector finds and the segmenter cuts.</summary>
-    private static List<BenchRegion> Regions(Observation truth)
-    {
-        int w = truth.Image.Width, n = w * truth.Image.Height;
-        var list = truth.Objects.Where(o => o.Pixels.Length > 0).Select(o => (CaptionNormalizer.Normalize(o.Category), o.Pixels)).ToList();
-        if (truth.SupportPixels is { Length: > 0 } floor) list.Add(("floor", floor));
-        return list.Select(r =>
-        {
-            var mark = new bool[n];
-            foreach (var p in r.Pixels) mark[p] = true;
-            return new BenchRegion(r.Item1, ObservationOracle.BoxOf(r.Pixels, w), mark);
-        }).ToList();
     }
 
     private static double Median(List<double> values)

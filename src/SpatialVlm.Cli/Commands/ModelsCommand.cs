@@ -8,16 +8,16 @@ namespace SpatialVlm.Cli.Commands;
 /// <summary>`models list` and `models pull NAME`: the model registry and its cache under SPATIALVLM_HOME.</summary>
 public static class ModelsCommand
 {
-    public static Command Create(Func<ModelStore>? storeFactory = null, Func<HttpClient>? httpFactory = null)
+    /// <param name="store">The model store the CLI resolved once at the top (<see cref="CommandTree.Build(ModelStore)"/>).</param>
+    /// <param name="httpFactory">Client for downloads (default: no timeout; the downloader watches for stalls).</param>
+    public static Command Create(ModelStore store, Func<HttpClient>? httpFactory = null)
     {
-        storeFactory ??= ModelStore.FromEnvironment;
         httpFactory ??= () => new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var cmd = new Command("models", "The model registry: list the known models, download them into SPATIALVLM_HOME (default ~/.cache/spatialvlm).");
 
         var list = new Command("list", "Show each model's role, source, files, licence, size, sha256 and whether it is cached.");
         list.SetAction(parse =>
         {
-            var store = storeFactory();
             var output = parse.InvocationConfiguration.Output;
             var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
             if (interactive) WriteTable(store); else WritePlain(store, output);
@@ -31,7 +31,6 @@ public static class ModelsCommand
         var pull = new Command("pull", "Download a model's files with resume and sha256 verification.") { name, baseUrl, attempts };
         pull.SetAction(parse =>
         {
-            var store = storeFactory();
             var output = parse.InvocationConfiguration.Output;
             using var http = httpFactory();
             var downloader = new ModelDownloader(http, new DownloadOptions { BaseUrl = parse.GetValue(baseUrl), MaxAttempts = parse.GetValue(attempts) });

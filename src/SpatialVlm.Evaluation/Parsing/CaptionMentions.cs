@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SpatialVlm.Core;
 
 namespace SpatialVlm.Evaluation;
 
@@ -14,9 +15,8 @@ public static partial class CaptionMentions
     private static readonly HashSet<string> StopWords =
         ["the", "a", "an", "of", "on", "in", "at", "with", "and", "to", "one", "object", "thing", "item", "is", "near", "by"];
 
-    /// <summary>Caption in the answer text's normal form without a leading article.</summary>
-    public static string Normalize(string caption) =>
-        Article().Replace(AnswerText.Normalize(caption), "");
+    /// <summary>Caption in the answer text's normal form (<see cref="AnswerText.Normalize"/>) without a leading article, so it can be found inside a normalised answer.</summary>
+    public static string Normalize(string caption) => CaptionText.WithoutLeadingArticle(AnswerText.Normalize(caption));
 
     /// <summary>Mentions in normalized text, left to right, none overlapping; empty when the captions are the same.</summary>
     public static List<Mention> Find(string normalized, string captionA, string captionB)
@@ -55,8 +55,6 @@ public static partial class CaptionMentions
         return which;
     }
 
-    [GeneratedRegex(@"^(?:the|a|an)\s+")]
-    private static partial Regex Article();
     [GeneratedRegex(@"[a-z0-9]+")]
     private static partial Regex Word();
 }

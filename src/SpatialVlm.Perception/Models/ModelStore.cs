@@ -11,7 +11,7 @@ public sealed class ModelStore(string home, IReadOnlyList<ModelEntry> entries)
     public string Home { get; } = Path.GetFullPath(home);
     public IReadOnlyList<ModelEntry> Entries { get; } = entries;
 
-    /// <summary>The store at the environment's SPATIALVLM_HOME over the default catalog.</summary>
+    /// <summary>The store at the environment's SPATIALVLM_HOME over the default catalog. Read once at the top of the CLI and passed down, not inside commands.</summary>
     public static ModelStore FromEnvironment() => new(ResolveHome(Environment.GetEnvironmentVariable), ModelCatalog.Default);
 
     public static string ResolveHome(Func<string, string?> env)

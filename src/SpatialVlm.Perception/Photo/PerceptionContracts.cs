@@ -18,6 +18,21 @@ public readonly record struct PixelBox(float X0, float Y0, float X1, float Y1)
         return union > 0 ? inter / union : 0;
     }
 
+    /// <summary>The bounding box (exclusive right/bottom edges) of pixel indices (y·width + x) in an image of the given width.</summary>
+    public static PixelBox Bounding(IReadOnlyList<int> pixels, int width)
+    {
+        int x0 = int.MaxValue, y0 = int.MaxValue, x1 = -1, y1 = -1;
+        foreach (var p in pixels)
+        {
+            int x = p % width, y = p / width;
+            if (x < x0) x0 = x;
+            if (x > x1) x1 = x;
+            if (y < y0) y0 = y;
+            if (y > y1) y1 = y;
+        }
+        return new PixelBox(x0, y0, x1 + 1, y1 + 1);
+    }
+
     /// <summary>The box clipped to an image of the given size.</summary>
     public PixelBox ClampTo(int width, int height) =>
         new(Math.Clamp(X0, 0, width), Math.Clamp(Y0, 0, height), Math.Clamp(X1, 0, width), Math.Clamp(Y1, 0, height));

@@ -22,7 +22,8 @@ public sealed record PhotoPerceptionModels
 /// The paper's perception on a plain photo: scene filter → metric depth → detection from text queries (or region
 /// captions) → box-prompted segmentation → mask cleanup (too small; one object found twice, by mask IoU) → caption
 /// normalisation → background classes dropped → ambiguity resolution (captions grouped by CLIP text similarity; a group
-/// of two shares the higher-scoring caption so the question engine names them by position, larger groups are dropped).
+/// of up to <see cref="PhotoPerceptionOptions.MaxSharedCaption"/> objects, two by default (<see cref="AmbiguityLimit"/>),
+/// shares the higher-scoring caption so the question engine names them by position; larger groups are dropped).
 /// Every decision goes into the observation's perception notes. A floor (else table) mask found by the support queries
 /// becomes the support pixels canonicalization fits the plane to. On an RGB-D frame (<see cref="IRgbdPerception"/>)
 /// the sensor's depth and intrinsics replace the depth model and the scene filter is skipped (a sensor capture is a
@@ -47,7 +48,7 @@ public sealed class PhotoPerceptionChain : IPhotoPerception, IRgbdPerception
         if (Options.MaxSharedCaption < 1) throw new SpatialVlmException($"objects sharing a caption must be at least 1, got {Options.MaxSharedCaption}");
         if (!(Options.SameCaptionCosine is > -1 and <= 1)) throw new SpatialVlmException($"caption similarity threshold must be in (-1, 1], got {Options.SameCaptionCosine}");
         this.models = models;
-        background = Options.BackgroundClasses.Select(CaptionNormalizer.Normalize).ToHashSet(StringComparer.Ordinal);
+        background = Options.BackgroundClasses.Select(CaptionText.Normalize).ToHashSet(StringComparer.Ordinal);
         objectQueries = Options.Queries.Select(q => q.Trim()).Where(q => q.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         allQueries = [.. objectQueries, .. Options.SupportQueries.Where(q => !objectQueries.Contains(q, StringComparer.OrdinalIgnoreCase))];
     }
@@ -63,7 +64,7 @@ public sealed class PhotoPerceptionChain : IPhotoPerception, IRgbdPerception
         public PixelBox Box { get; set; } = box;
         public float Score { get; } = score;
         public string Label { get; } = label;
-        public string Caption { get; set; } = CaptionNormalizer.Normalize(label);
+        public string Caption { get; set; } = CaptionText.Normalize(label);
         public bool IsObject { get; set; }
         public bool IsSupport { get; set; }
         public int[]? Pixels { get; set; }
@@ -123,7 +124,7 @@ public sealed class PhotoPerceptionChain : IPhotoPerception, IRgbdPerception
         foreach (var c in candidates.Where(c => c.Alive && c.IsObject).OrderByDescending(c => c.Score).ThenBy(c => c.Index))
         {
             c.ObjectId = objects.Count + 1;
-            objects.Add(new ObjectMask(c.ObjectId.Value, c.Caption, CaptionNormalizer.Normalize(c.Label), c.Pixels!));
+            objects.Add(new ObjectMask(c.ObjectId.Value, c.Caption, CaptionText.Normalize(c.Label), c.Pixels!));
         }
         var (supportPixels, supportNote) = Support(candidates, image);
         notes["support"] = supportNote;
@@ -154,13 +155,13 @@ public sealed class PhotoPerceptionChain : IPhotoPerception, IRgbdPerception
     /// <summary>Clips boxes; marks objects, support-surface proposals and background; drops empty boxes and background classes.</summary>
     private void Classify(List<Candidate> candidates, RgbImage image)
     {
-        var support = Options.SupportQueries.Select(CaptionNormalizer.Normalize).ToHashSet(StringComparer.Ordinal);
-        var queried = objectQueries.Select(CaptionNormalizer.Normalize).ToHashSet(StringComparer.Ordinal);
+        var support = Options.SupportQueries.Select(CaptionText.Normalize).ToHashSet(StringComparer.Ordinal);
+        var queried = objectQueries.Select(CaptionText.Normalize).ToHashSet(StringComparer.Ordinal);
         foreach (var c in candidates)
         {
             c.Box = c.Box.ClampTo(image.Width, image.Height);
             c.IsSupport = support.Contains(c.Caption);
-            bool isBackground = CaptionNormalizer.IsOneOf(c.Caption, background);
+            bool isBackground = CaptionText.IsOneOf(c.Caption, background);
             // A captioner's regions are all candidate objects; a detector's only when their query was asked for objects.
             c.IsObject = !isBackground && (models.Captioner is not null || queried.Contains(c.Caption));
             if (c.Box.Width < 1 || c.Box.Height < 1) c.Dropped = "empty box";
@@ -208,7 +209,7 @@ public sealed class PhotoPerceptionChain : IPhotoPerception, IRgbdPerception
         }
     }
 
-    /// <summary>Groups the remaining objects' captions by text similarity; a group of two shares the better-scoring caption, larger groups are dropped.</summary>
+    /// <summary>Groups the remaining objects' captions by text similarity; a group within the ambiguity limit shares the better-scoring caption, larger groups are dropped.</summary>
     private JsonArray ResolveAmbiguity(List<Candidate> candidates)
     {
         var objects = candidates.Where(c => c.Alive && c.IsObject).ToList();
@@ -246,7 +247,7 @@ public sealed class PhotoPerceptionChain : IPhotoPerception, IRgbdPerception
     {
         int min = (int)Math.Ceiling(Options.MinSupportShare * image.Width * image.Height);
         var tried = new List<string>();
-        foreach (var surface in Options.SupportQueries.Select(CaptionNormalizer.Normalize))
+        foreach (var surface in Options.SupportQueries.Select(CaptionText.Normalize))
         {
             // Dropped duplicates and ambiguous tables still show where the surface is; only empty or tiny masks do not.
             var masks = candidates.Where(c => c.IsSupport && c.Caption == surface && c.Pixels is { Length: > 0 }).ToList();

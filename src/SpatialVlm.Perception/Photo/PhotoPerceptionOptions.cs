@@ -1,3 +1,5 @@
+using SpatialVlm.Core;
+
 namespace SpatialVlm.Perception.Photo;
 
 /// <summary>Every knob of <see cref="PhotoPerceptionChain"/>, with documented defaults.</summary>
@@ -19,8 +21,8 @@ public sealed record PhotoPerceptionOptions
     public double DuplicateMaskIou { get; init; } = 0.7;
     /// <summary>Captions whose CLIP text embeddings have cosine similarity at least this name the same kind of thing (default 0.9).</summary>
     public double SameCaptionCosine { get; init; } = 0.9;
-    /// <summary>Groups of objects named alike up to this size share one caption (told apart by position later); larger groups are dropped (default 2, as the paper).</summary>
-    public int MaxSharedCaption { get; init; } = 2;
+    /// <summary>Groups of objects named alike up to this size share one caption (told apart by position later); larger groups are dropped (default <see cref="AmbiguityLimit.DefaultMaxSharingCaption"/>, two, as the paper).</summary>
+    public int MaxSharedCaption { get; init; } = AmbiguityLimit.DefaultMaxSharingCaption;
     /// <summary>A support mask needs at least this share of the image's pixels to be used (default 0.02); else RANSAC searches all points.</summary>
     public double MinSupportShare { get; init; } = 0.02;
 }

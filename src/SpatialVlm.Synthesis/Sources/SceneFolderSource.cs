@@ -37,10 +37,5 @@ public sealed class SceneFolderSource : IObservationSource
     }
 
     /// <summary>FNV-1a of the id: a seed that does not change when other folders are added.</summary>
-    public static long StableSeed(string id)
-    {
-        ulong h = 14695981039346656037;
-        foreach (var ch in id) { h ^= ch; h *= 1099511628211; }
-        return (long)(h >> 1);
-    }
+    public static long StableSeed(string id) => Seeds.FromId(id);
 }

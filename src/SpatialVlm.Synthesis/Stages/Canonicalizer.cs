@@ -49,7 +49,7 @@ public sealed class Canonicalizer(SynthesisOptions options)
             return Failed($"support plane has too few points ({cloud.Count * stride} < {o.MinPlaneInliers})");
         // Estimate tries a few planes in turn and rejects walls, so clutter or a wall cannot pose as the floor.
         var frame = CanonicalFrame.Estimate(cloud, new CanonicalFrameOptions(
-            MinInliers: minInliers, Ransac: new RansacPlaneOptions(o.PlaneDistance, 3, o.PlaneIterations, seed)));
+            MinInliers: minInliers, Ransac: new RansacPlaneOptions(o.PlaneDistance, 3, o.PlaneIterations, seed, MaxDegreeOfParallelism: options.GeometryThreads)));
         return frame.Succeeded
             ? new FrameEstimate(true, frame.WorldFromCamera, obs.SupportPixels is { Length: > 0 } ? "support-mask" : "ransac", null, null)
             : Failed(frame.FailureReason ?? "support plane rejected");

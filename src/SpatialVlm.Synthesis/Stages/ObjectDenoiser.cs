@@ -11,14 +11,14 @@ public sealed class ObjectDenoiser(SynthesisOptions options)
         if (!o.Enabled) return obj;
         var pts = obj.Points;
         if (pts.Count > o.StatisticalNeighbors)
-            pts = StatisticalOutlierRemoval.Apply(pts, new StatisticalOutlierOptions(o.StatisticalNeighbors, o.StatisticalStdRatio));
+            pts = StatisticalOutlierRemoval.Apply(pts, new StatisticalOutlierOptions(o.StatisticalNeighbors, o.StatisticalStdRatio, options.GeometryThreads));
         var s = ScaleOf(pts);
         var voxel = (float)Math.Max(o.MinVoxel, s / o.VoxelDivisor);
         pts = VoxelDownsample.Apply(pts, voxel);
         if (pts.Count >= o.DbscanMinPoints)
         {
             var eps = Math.Max(s / o.DbscanEpsDivisor, 1.5 * voxel); // eps below the voxel pitch would shatter the cloud
-            var largest = Dbscan.LargestCluster(pts, new DbscanOptions(eps, o.DbscanMinPoints));
+            var largest = Dbscan.LargestCluster(pts, new DbscanOptions(eps, o.DbscanMinPoints, options.GeometryThreads));
             if (largest.Count >= o.DbscanMinPoints) pts = largest;
         }
         return obj with { Points = pts };

@@ -18,6 +18,8 @@ public sealed record SynthesisResult(
 /// </summary>
 public sealed class SynthesisPipeline(SynthesisOptions options)
 {
+    // First, so a bad setting fails here and not inside a worker.
+    private readonly SynthesisOptions options = options.Validated();
     private readonly ObjectLifter lifter = new(options);
     private readonly ObjectDenoiser denoiser = new(options);
     private readonly Canonicalizer canonicalizer = new(options);

@@ -1,22 +1,89 @@
 using System.Diagnostics;
 using SpatialVlm.Core;
 using SpatialVlm.Perception.Clip;
+using SpatialVlm.Perception.Depth;
 using SpatialVlm.Perception.Detectors;
 using SpatialVlm.Perception.Photo;
 using SpatialVlm.Perception.Preprocessing;
 using SpatialVlm.Perception.Segmentation;
 
-namespace SpatialVlm.Cli.Commands;
+namespace SpatialVlm.Perception.Doubles;
 
-/// <summary>A region a stand-in model answers with: normalised caption, pixel box, and its pixels as a mark per image pixel.</summary>
-internal sealed record BenchRegion(string Caption, PixelBox Box, bool[] Mark);
+/// <summary>A region a stand-in model answers with: caption key, pixel box, and its pixels as a mark per image pixel.</summary>
+public sealed record StandInRegion(string Caption, PixelBox Box, bool[] Mark)
+{
+    /// <summary>The scene's objects under their categories, then the floor: what the stand-in detector finds and the segmenter cuts.</summary>
+    public static List<StandInRegion> From(Observation truth)
+    {
+        int w = truth.Image.Width, n = w * truth.Image.Height;
+        var list = truth.Objects.Where(o => o.Pixels.Length > 0).Select(o => (CaptionText.Normalize(o.Category), o.Pixels)).ToList();
+        if (truth.SupportPixels is { Length: > 0 } floor) list.Add(("floor", floor));
+        return list.Select(r =>
+        {
+            var mark = new bool[n];
+            foreach (var p in r.Pixels) mark[p] = true;
+            return new StandInRegion(r.Item1, PixelBox.Bounding(r.Pixels, w), mark);
+        }).ToList();
+    }
+}
+
+/// <summary>Accumulates the time spent inside stand-in network calls, so it can be subtracted.</summary>
+public sealed class StandInClock { public Stopwatch Watch { get; } = new(); }
+
+/// <summary>A text-embedder stand-in: unit bag-of-words embeddings (a hashed axis per word); its time counts as a network call.</summary>
+public sealed class StandInTextEmbedder(StandInClock clock) : ITextEmbedder
+{
+    public float[][] Embed(IReadOnlyList<string> texts)
+    {
+        clock.Watch.Start();
+        var result = texts.Select(t =>
+        {
+            var v = new float[512];
+            foreach (var word in t.Split(' ')) v[(int)(Seeds.FromId(word) % 512)] += 1;
+            var norm = MathF.Sqrt(v.Sum(x => x * x));
+            return v.Select(x => x / norm).ToArray();
+        }).ToArray();
+        clock.Watch.Stop();
+        return result;
+    }
+}
+
+/// <summary>A scene-filter stand-in: the real CLIP preprocessing (timed on <c>own</c>), then a fixed keep decision (the embedding is the network's work).</summary>
+public sealed class StandInSceneFilter(Stopwatch own) : ISceneFilter
+{
+    private readonly float[] input = new float[3 * ClipImageEncoder.Size * ClipImageEncoder.Size];
+    public string Name => "clip preprocessing only";
+    public SceneFilterDecision Decide(RgbImage image)
+    {
+        own.Start();
+        ClipImageEncoder.Preprocess(image, input);
+        own.Stop();
+        return new SceneFilterDecision(true, 1, [new PromptProbability("a photo of a room", true, 1)]);
+    }
+}
+
+/// <summary>A depth-model stand-in: Metric3D's real pre- and post-processing (timed on <c>own</c>) around a given raw network output.</summary>
+public sealed class StandInDepthModel(float[] raw, int ih, int iw, CameraIntrinsics k, Stopwatch own) : IDepthEstimator
+{
+    private readonly float[] input = new float[3 * ih * iw];
+    public string Name => "metric3d preprocessing only";
+    public DepthEstimate Estimate(RgbImage image, CameraIntrinsics? intrinsics = null)
+    {
+        own.Start();
+        DepthTensors.Prepare(DepthExport.Metric3D, image, ih, iw, input);
+        var depth = DepthTensors.ToMeters(DepthExport.Metric3D, raw, ih, iw, k);
+        own.Stop();
+        return new DepthEstimate(depth, k, FocalSource.FieldOfViewDefault);
+    }
+}
 
 /// <summary>
 /// OWLv2's CPU stages exactly as <see cref="OwlDetector"/> runs them (grey-square pad, 960² bilinear resize and
 /// normalisation, CLIP tokenization of every query, sigmoid threshold over [3600,Q] logits, box scaling, class-aware
-/// NMS), around raw outputs of the published shapes made from the scene's regions (the model stand-in, timed apart).
+/// NMS), around raw outputs of the published shapes made from the scene's regions (the network's stand-in, timed apart
+/// on <c>model</c>; the CPU stages on <c>own</c>). `bench photos` times everything but the network with it.
 /// </summary>
-internal sealed class OwlCpuStagesDetector(IReadOnlyList<BenchRegion> regions, ClipTokenizer tokenizer, Stopwatch own, Stopwatch model) : IObjectDetector
+public sealed class StandInOwlDetector(IReadOnlyList<StandInRegion> regions, ClipTokenizer tokenizer, Stopwatch own, Stopwatch model) : IObjectDetector
 {
     private const int Patches = 3600;
     private readonly float[] pixels = new float[3 * OwlExport.OwlV2.ImageSize * OwlExport.OwlV2.ImageSize];
@@ -41,7 +108,7 @@ internal sealed class OwlCpuStagesDetector(IReadOnlyList<BenchRegion> regions, C
         Array.Fill(logits, -10f);
         var boxes = new float[Patches * 4];
         float side = Math.Max(image.Width, image.Height);
-        var captions = queries.Select(CaptionNormalizer.Normalize).ToList();
+        var captions = queries.Select(CaptionText.Normalize).ToList();
         for (int r = 0; r < Math.Min(regions.Count, Patches); r++)
         {
             int j = captions.IndexOf(regions[r].Caption);
@@ -63,9 +130,9 @@ internal sealed class OwlCpuStagesDetector(IReadOnlyList<BenchRegion> regions, C
 /// SAM2's CPU stages as <see cref="Sam2BoxSegmenter"/> runs them (box clipping, 1024² squash resize and ImageNet
 /// normalisation once per image, boxes into the frame, best-IoU pick among three candidates, upsampling of the 256²
 /// logits to the original size and thresholding), around low-res logits drawn from the region the box best matches
-/// (the model stand-in, timed apart).
+/// (the network's stand-in, timed apart on <c>model</c>; the CPU stages on <c>own</c>).
 /// </summary>
-internal sealed class Sam2CpuStagesSegmenter(IReadOnlyList<BenchRegion> regions, Stopwatch own, Stopwatch model) : IBoxSegmenter
+public sealed class StandInSam2Segmenter(IReadOnlyList<StandInRegion> regions, Stopwatch own, Stopwatch model) : IBoxSegmenter
 {
     private const int LowRes = Sam2BoxSegmenter.LowResSize, Plane = LowRes * LowRes;
 
