@@ -59,7 +59,7 @@ public static class BenchmarkBuilder
         foreach (var scene in source.Scenes)
         {
             if (options.MaxQuestions > 0 && lines.Count >= options.MaxQuestions) break;
-            var rng = new Random(HashCode32(scene.Id) ^ (int)options.Seed);
+            var rng = new Random((int)StableHash.Fnv1a32(scene.Id) ^ (int)options.Seed);
             var sets = halves.Select(e => e.Generate(scene.Objects, scene.Canonicalized, rng, scene.Gap)).ToList();
             var names = sets[0].Names;
             var byId = scene.Objects.ToDictionary(o => o.Id);
@@ -128,13 +128,5 @@ public static class BenchmarkBuilder
         QuestionCatalog.All.ToDictionary(t => t.Id, t => (t.Kind == QuestionKind.Quantitative) == quantitative ? 1.0 : 0.0);
 
     /// <summary>The object's phrase without its article: "the red mug on the left" → "red mug on the left".</summary>
-    private static string Caption(string name) => ReferringExpressions.Normalize(name);
-
-    /// <summary>A stable 32-bit FNV-1a hash (string.GetHashCode differs between processes).</summary>
-    private static int HashCode32(string s)
-    {
-        uint h = 2166136261;
-        foreach (var ch in s) { h ^= ch; h *= 16777619; }
-        return (int)h;
-    }
+    private static string Caption(string name) => CaptionText.WithoutLeadingArticle(name);
 }

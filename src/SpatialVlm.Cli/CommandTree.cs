@@ -18,7 +18,7 @@ public static class CommandTree
     {
         var root = new RootCommand("SpatialVLM.NET: metric 3D spatial question answering data, models and evaluation.");
         root.Subcommands.Add(ScenesCommand.Create());
-        root.Subcommands.Add(SynthCommand.Create()); // still reads ModelStore.FromEnvironment() itself until it takes `models` (issue 11, lead's file)
+        root.Subcommands.Add(SynthCommand.Create(models));
         root.Subcommands.Add(BenchmarkCommand.Create());
         root.Subcommands.Add(EvalCommand.Create(RegisterOracle));
         root.Subcommands.Add(AskCommand.Create(RegisterOracle));

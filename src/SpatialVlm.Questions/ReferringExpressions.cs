@@ -30,9 +30,6 @@ public static class ReferringExpressions
         return names;
     }
 
-    /// <summary>Lower-cased caption without a leading article, single-spaced: <see cref="CaptionText.WithoutLeadingArticle"/>, kept for existing callers.</summary>
-    public static string Normalize(string caption) => CaptionText.WithoutLeadingArticle(caption);
-
     static List<(SpatialObject, string)>? Distinguish(List<SpatialObject> members, AmbiguityOptions options, MarginPolicy policy)
     {
         var lateral = Relations.ByWord("left").Pair;

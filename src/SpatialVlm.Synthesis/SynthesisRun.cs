@@ -180,14 +180,8 @@ public sealed class SynthesisRun(SynthesisPipeline pipeline, SynthesisRunOptions
         catch (SpatialVlmException) { File.Delete(recordPath); return false; } // unreadable leftovers are redone
     }
 
-    /// <summary>The pipeline's seed for one item: its own seed mixed with the run's (splitmix-style, folded to 32 bits).</summary>
-    private int ItemSeed(SourceItem item)
-    {
-        var z = (ulong)item.Seed * 0x9E3779B97F4A7C15UL ^ (ulong)options.Seed;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return (int)(z ^ (z >> 31));
-    }
+    /// <summary>The pipeline's seed for one item: its own seed mixed with the run's.</summary>
+    private int ItemSeed(SourceItem item) => Seeds.Derive(options.Seed, item.Seed);
 
     private string RecordPath(string id) => Path.Combine(RecordsDir, id + ".json");
     private string FailurePath(string id) => Path.Combine(RecordsDir, id + ".failed.json");

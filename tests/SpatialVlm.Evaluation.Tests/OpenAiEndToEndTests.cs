@@ -165,13 +165,26 @@ public sealed class OpenAiEndToEndTests : IDisposable
     {
         var port = ScriptedChatServer.FreePort(); // nothing listens there
         var benchmark = BenchmarkReader.Read(WriteBenchmark());
-        using var answerer = new OpenAiChatAnswerer(new Uri($"http://127.0.0.1:{port}/v1"), "test-vlm", Fast with { MaxRetries = 4, InitialBackoff = TimeSpan.FromSeconds(1) });
-        var clock = Stopwatch.StartNew();
+        var counting = new CountingHandler { InnerHandler = new SocketsHttpHandler() };
+        using var answerer = new OpenAiChatAnswerer(new Uri($"http://127.0.0.1:{port}/v1"), "test-vlm", Fast with { MaxRetries = 4, InitialBackoff = TimeSpan.FromSeconds(1) }, counting);
         var e = await Assert.ThrowsAsync<ModelUnavailableException>(() =>
             EvalRunner.RunAsync(benchmark, "bench.jsonl", answerer, "openai:x", new EvalOptions { Concurrency = 2 }));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}"); // no backoff on a refused connection
+        // No retry on a refused connection: at most one attempt per question in flight, never the 5 a retried question makes.
+        Assert.InRange(counting.Requests, 1, 2);
         Assert.StartsWith($"cannot reach http://127.0.0.1:{port}", e.Message);
         Assert.DoesNotContain("\n", e.Message);
+    }
+
+    private sealed class CountingHandler : DelegatingHandler
+    {
+        private int requests;
+        public int Requests => Volatile.Read(ref requests);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            Interlocked.Increment(ref requests);
+            return base.SendAsync(request, ct);
+        }
     }
 
     [Fact]

@@ -56,8 +56,8 @@ public class QuestionEngineTests
         // Every askable question of the scene, per type: sampling is without replacement, so asking for far more
         // than exist returns them all.
         var available = new QuestionEngine(new QuestionOptions { QaPerImage = 100_000 }).Generate(objects, true, new Random(0)).Items
-            .GroupBy(i => i.Type).ToDictionary(g => g.Key, g => g.Count());
-        var counts = QuestionCatalog.All.ToDictionary(t => t.Id, t => set.Items.Count(i => i.Type == t.Id));
+            .GroupBy(i => i.Type.Id).ToDictionary(g => g.Key, g => g.Count());
+        var counts = QuestionCatalog.All.ToDictionary(t => t.Id, t => set.Items.Count(i => i.Type.Id == t.Id));
         // Round robin over types: a type is asked fewer times than the most-asked type less one only when it has run
         // out of questions, and no type is asked twice before every type with questions has been asked once.
         int most = counts.Values.Max();

@@ -58,8 +58,8 @@ public sealed class OracleAnswerer(SynthesisOptions options) : ISpatialAnswerer
         var names = ReferringExpressions.Resolve(scene.Objects.Select(m => m.Spatial).ToList(), options.Questions.Ambiguity, options.Questions.Margins, []);
         int? IdOf(string phrase)
         {
-            var wanted = ReferringExpressions.Normalize(phrase);
-            var hits = names.Where(kv => ReferringExpressions.Normalize(kv.Value) == wanted).Select(kv => kv.Key).ToList();
+            var wanted = CaptionText.WithoutLeadingArticle(phrase);
+            var hits = names.Where(kv => CaptionText.WithoutLeadingArticle(kv.Value) == wanted).Select(kv => kv.Key).ToList();
             return hits.Count == 1 ? hits[0] : null;
         }
         foreach (var m in matcher.Match(request.Question))
@@ -78,8 +78,8 @@ public sealed class OracleAnswerer(SynthesisOptions options) : ISpatialAnswerer
         if (reference.Id is { } id)
             return scene.Objects.FirstOrDefault(m => m.Spatial.Id == id)
                    ?? throw new AnswerFailedException($"the oracle did not reconstruct object {id} ('{reference.Phrase}')", 1);
-        var text = ReferringExpressions.Normalize(reference.Phrase);
-        var candidates = scene.Objects.Where(m => ReferringExpressions.Normalize(m.Spatial.Caption) == text).ToList();
+        var text = CaptionText.WithoutLeadingArticle(reference.Phrase);
+        var candidates = scene.Objects.Where(m => CaptionText.WithoutLeadingArticle(m.Spatial.Caption) == text).ToList();
         return candidates.Count switch
         {
             1 => candidates[0],

@@ -13,7 +13,7 @@ namespace SpatialVlm.Cli.Commands;
 
 public static class SynthCommand
 {
-    public static Command Create()
+    public static Command Create(ModelStore models)
     {
         var outDir = new Option<string>("--out") { Description = "output folder (dataset.jsonl, images/, README.md card; a rerun resumes)", Required = true };
         var scenes = new Option<int?>("--scenes") { Description = "render N procedural scenes in-process as the input" };
@@ -62,11 +62,16 @@ public static class SynthCommand
             };
             IObservationSource source = n is int count
                 ? new ProceduralSource(new SceneOptions { Width = w, Height = h }, s, count)
-                : OpenInput(dir!, Choice, parse.GetValue(imageColumn));
+                : OpenInput(dir!, Choice, parse.GetValue(imageColumn), models);
             // Records made by perception models depend on every model choice and threshold: they join the run's identity.
             var usesModels = source is PhotoSource || source is RgbdFolderSource && !File.Exists(Path.Combine(dir!, "annotations.json"));
             var options = new SynthesisOptions();
-            options = options with { Questions = options.Questions with { QaPerImage = perImage } };
+            // Workers already share the cores; the geometry inside each gets what is left over (one thread when workers ≥ cores).
+            options = options with
+            {
+                Questions = options.Questions with { QaPerImage = perImage },
+                GeometryThreads = Math.Max(1, Environment.ProcessorCount / parse.GetValue(workers)),
+            };
             var run = new SynthesisRun(new SynthesisPipeline(options), new SynthesisRunOptions
             {
                 OutDir = parse.GetValue(outDir)!,
@@ -93,16 +98,16 @@ public static class SynthCommand
     }
 
     /// <summary>Scene folders, an RGB-D folder, or else photos (image files, WebDataset shards, Parquet) through the perception models.</summary>
-    private static IObservationSource OpenInput(string dir, Func<PhotoModelChoice> choice, string? imageColumn)
+    private static IObservationSource OpenInput(string dir, Func<PhotoModelChoice> choice, string? imageColumn, ModelStore models)
     {
         if (!Directory.Exists(dir)) throw new SpatialVlmException(File.Exists(dir) ? $"{dir}: is a file, not a folder (give the folder that holds the inputs)" : $"{dir}: no such folder");
         if (SceneFolderSource.Matches(dir)) return new SceneFolderSource(dir);
         if (RgbdFolderSource.Matches(dir))
-            return new RgbdFolderSource(dir, null, openPerception: () => PhotoPerceptionFactory.OpenForRgbd(ModelStore.FromEnvironment(), choice()));
+            return new RgbdFolderSource(dir, null, openPerception: () => PhotoPerceptionFactory.OpenForRgbd(models, choice()));
         if (!PhotoInputs.Matches(dir))
             throw new SpatialVlmException($"{dir}: no scene folders (scene.json), RGB-D folder (color/, depth/, intrinsics.json), images, .tar shards or .parquet files found");
         var (photos, what) = PhotoInputs.Find(dir, imageColumn);
-        var chain = PhotoPerceptionFactory.Open(ModelStore.FromEnvironment(), choice());
+        var chain = PhotoPerceptionFactory.Open(models, choice());
         return new PhotoSource(photos, chain, what);
     }
 }
