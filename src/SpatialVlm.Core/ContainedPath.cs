@@ -20,6 +20,21 @@ public static class ContainedPath
         return full;
     }
 
+    /// <summary>
+    /// <paramref name="path"/> (relative to <paramref name="baseDir"/>, or absolute) when it lies inside
+    /// <paramref name="baseDir"/> or one of <paramref name="roots"/> (folders the user named on the command line).
+    /// </summary>
+    public static string ResolveUnder(string baseDir, string path, IReadOnlyList<string> roots, string what)
+    {
+        if (string.IsNullOrWhiteSpace(path)) throw new SpatialVlmException($"{what}: empty path");
+        if (path.Contains('\0')) throw new SpatialVlmException($"{what}: the path holds a NUL character");
+        var full = Path.GetFullPath(Path.Combine(Path.GetFullPath(baseDir), path));
+        foreach (var root in roots.Prepend(baseDir).Select(Path.GetFullPath))
+            if (IsInside(root, full) && IsInside(RealPath(root), RealPath(full))) return full;
+        throw new SpatialVlmException($"{what}: '{Printable.Clip(path)}' leaves its folder {Path.GetFullPath(baseDir)}" +
+                                      (roots.Count > 0 ? " and the given image roots" : " (name the folder that holds the images with --image-root)"));
+    }
+
     /// <summary>True when <paramref name="path"/> is <paramref name="root"/> or lies below it (both full paths).</summary>
     public static bool IsInside(string root, string path)
     {

@@ -20,7 +20,7 @@ public sealed record Observation
     /// What perception decided for this image (scene filter score, depth model and focal source, every detection kept
     /// or dropped and why, caption groups), when models produced it; written into the dataset record as "perception".
     /// </summary>
-    public System.Text.Json.Nodes.JsonObject? Perception { get; init; }
+    public PerceptionNotes? Perception { get; init; }
 }
 
 /// <summary>One object: its id, caption, category, and the pixel indices (y·width + x) of its mask.</summary>

@@ -39,7 +39,7 @@ public sealed class OracleRgbdTests : IDisposable
     {
         var path = Path.Combine(outDir, "bench.jsonl");
         BenchmarkBuilder.Build(folder.Root, path, new BenchmarkBuildOptions { QuestionsPerScene = 40 });
-        return BenchmarkReader.Read(path);
+        return BenchmarkReader.Read(path, [folder.Root]);
     }
 
     [Fact]

@@ -93,7 +93,7 @@ public sealed class RgbdBenchmarkTests : IDisposable
         Assert.Contains("measured", card);
         Assert.Contains("held out by frame", card);
         Assert.Contains("| distance | quantitative |", card);
-        var file = BenchmarkReader.Read(Path.Combine(outDir, "bench.jsonl"));
+        var file = BenchmarkReader.Read(Path.Combine(outDir, "bench.jsonl"), [folder.Root]);
         Assert.Empty(file.Problems);
     }
 

@@ -43,7 +43,7 @@ public sealed class BenchmarkEvalCommandsTests : IDisposable
         Assert.True(questions >= 20, $"{questions} questions");
 
         var outDir = Path.Combine(dir, "run");
-        var (exit, output, err) = Run("eval", "--benchmark", bench, "--model", "oracle", "--out", outDir);
+        var (exit, output, err) = Run("eval", "--benchmark", bench, "--model", "oracle", "--out", outDir, "--image-root", folder.Root);
         Assert.True(exit == 0, err);
         Assert.DoesNotContain("failed", output);
         Assert.Equal(questions, File.ReadAllLines(Path.Combine(outDir, "predictions.jsonl")).Length);
@@ -72,7 +72,7 @@ public sealed class BenchmarkEvalCommandsTests : IDisposable
         var bench = Path.Combine(dir, "bench.jsonl");
         Assert.Equal(0, Run("benchmark", "build", "--from", folder.Root, "--out", bench, "--per-scene", "4").Exit);
         File.Delete(Path.Combine(folder.Root, "annotations.json"));
-        var (exit, _, err) = Run("eval", "--benchmark", bench, "--model", "oracle", "--out", Path.Combine(dir, "run"));
+        var (exit, _, err) = Run("eval", "--benchmark", bench, "--model", "oracle", "--out", Path.Combine(dir, "run"), "--image-root", folder.Root);
         Assert.Equal(1, exit);
         Assert.StartsWith("error: ", err);
         Assert.Contains("no annotations.json", err);

@@ -24,7 +24,14 @@ public class DatasetRecordJsonTests
             new QaItem(QuestionCatalog.Get("distance"), 1, 2, "How far apart \"are\" they?", "About 3 m ≥ ×", 3.0000000000000004, true),
         };
         var frame = new RecordFrame(true, "ransac", null, 1.234, RigidTransform.FromAxes(new Point3(0, 0, 1), new Point3(-1, 0, 0), new Point3(0, -1, 0), new Point3(0, 0, 1.5)));
-        var perception = System.Text.Json.Nodes.JsonNode.Parse("""{"depth":{"model":"sensor","fx":500.5},"detections":[{"kept":true}]}""")!.AsObject();
+        var perception = new PerceptionNotes
+        {
+            Depth = new DepthNote("sensor", "given", 500.5, 500.5, 65.2),
+            Detections = [new DetectionNote(0, "mug", "red mug", 0.91, [1, 2, 3.5, 4], 12, false, true, 1, null), new DetectionNote(1, "floor", "floor", 0.5, [0, 0, 4, 3], null, true, false, null, "support surface only")],
+            Groups = [new CaptionGroupNote([0, 2], ["mug", "cup"], "share caption 'mug'")],
+            Support = new SupportNote("floor", 6, [1], null),
+            Source = new PhotoOriginNote("a.tar/0001.jpg", "a kitchen"),
+        };
         return new DatasetRecord("scene-000001", "images/scene-000001.png", 4, 3, frame, objects, qa,
             [new RecordSkip("object", "scene-000001/3", "mostly hidden (45 %)")],
             new SortedDictionary<string, int>(StringComparer.Ordinal) { ["within margin"] = 3, ["ambiguous caption"] = 1 }, perception);
@@ -50,7 +57,12 @@ public class DatasetRecordJsonTests
         Assert.Null(back.Objects[1].Mask);
         Assert.Equal(1.5, back.Frame.WorldFromCamera.Translation.Z);
         Assert.Equal(3, back.SkippedQuestions["within margin"]);
-        Assert.Equal(500.5, (double)back.Perception!["depth"]!["fx"]!);
+        Assert.Equal(500.5, back.Perception!.Depth!.Fx);
+        Assert.Equal("support surface only", back.Perception.Detections[1].Dropped);
+        Assert.Equal([1, 2, 3.5, 4], back.Perception.Detections[0].Box);
+        Assert.Equal(["mug", "cup"], back.Perception.Groups[0].Captions);
+        Assert.Equal("a kitchen", back.Perception.Source!.Caption);
+        Assert.Null(back.Perception.SceneFilter);
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public sealed class Florence2ChainTests : IDisposable
         Assert.Equal(["blue lamp", "red chair"], obs.Objects.Select(o => o.Caption).Order());
         Assert.Equal(left.Pixels.Order(), obs.Objects.Single(o => o.Caption == "red chair").Pixels.Order());
         Assert.Equal(right.Pixels.Order(), obs.Objects.Single(o => o.Caption == "blue lamp").Pixels.Order());
-        var labels = obs.Perception!["detections"]!.AsArray().Select(d => (string)d!["label"]!).ToList();
+        var labels = obs.Perception!.Detections.Select(d => d.Label).ToList();
         Assert.Equal(["A red chair", "blue lamp"], labels);
 
         var questions = new SynthesisPipeline(new SynthesisOptions()).Run(obs, 3).Questions.Items;

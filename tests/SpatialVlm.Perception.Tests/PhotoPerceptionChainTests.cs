@@ -19,7 +19,7 @@ public sealed class PhotoPerceptionChainTests
     private static readonly Scenes.RenderedScene Scene = ChainScenes.WithLargeObjects(4);
     private static readonly List<SceneObject> ByLeft = ChainScenes.LargeByLeft(Scene);
 
-    private static JsonArray Detections(Observation o) => o.Perception!["detections"]!.AsArray();
+    private static IReadOnlyList<DetectionNote> Detections(Observation o) => o.Perception!.Detections;
 
     [Fact]
     public void TwoMugsAreNamedOnTheLeftAndOnTheRightInTheFinalQa()
@@ -29,7 +29,7 @@ public sealed class PhotoPerceptionChainTests
         var obs = ChainScenes.Chain(truth, new WordEmbedder()).Perceive("two-mugs", truth.Image);
         var mugs = obs.Objects.Where(o => o.Caption == "mug").ToList();
         Assert.Equal(2, mugs.Count);
-        Assert.Contains(obs.Perception!["groups"]!.AsArray(), g => (string)g!["decision"]! == "share caption 'mug'");
+        Assert.Contains(obs.Perception!.Groups, g => g.Decision == "share caption 'mug'");
 
         var result = new SynthesisPipeline(new SynthesisOptions()).Run(obs, 5);
         var names = ReferringExpressions.Resolve(result.Objects.Select(m => m.Spatial).ToList(), new AmbiguityOptions(), new MarginPolicy(), []);
@@ -49,10 +49,10 @@ public sealed class PhotoPerceptionChainTests
         var obs = ChainScenes.Chain(truth, new WordEmbedder()).Perceive("three-mugs", truth.Image);
         Assert.DoesNotContain(obs.Objects, o => o.Caption == "mug");
         Assert.Equal(truth.Objects.Count - 3, obs.Objects.Count);
-        var dropped = Detections(obs).Where(d => (string)d!["caption"]! == "mug").ToList();
+        var dropped = Detections(obs).Where(d => d.Caption == "mug").ToList();
         Assert.Equal(3, dropped.Count);
-        Assert.All(dropped, d => Assert.StartsWith("ambiguous: 3 objects named alike", (string)d!["dropped"]!));
-        Assert.Contains(obs.Perception!["groups"]!.AsArray(), g => (string)g!["decision"]! == "dropped" && g["detections"]!.AsArray().Count == 3);
+        Assert.All(dropped, d => Assert.StartsWith("ambiguous: 3 objects named alike", d.Dropped!));
+        Assert.Contains(obs.Perception!.Groups, g => g.Decision == "dropped" && g.Detections.Count == 3);
     }
 
     [Fact]
@@ -62,15 +62,15 @@ public sealed class PhotoPerceptionChainTests
         var truth = ChainScenes.Relabel(Scene, new Dictionary<int, string> { [a.Id] = "cup", [b.Id] = "mug" });
         var synonyms = new WordEmbedder(("mug", "cup"));
         var grouped = ChainScenes.Chain(truth, synonyms).Perceive("cup-mug", truth.Image);
-        var group = grouped.Perception!["groups"]!.AsArray().Single()!;
-        var first = (string)group["captions"]![0]!;
-        Assert.Equal(["cup", "mug"], group["captions"]!.AsArray().Select(c => (string)c!).Order());
+        var group = grouped.Perception!.Groups.Single();
+        var first = group.Captions[0];
+        Assert.Equal(["cup", "mug"], group.Captions.Order());
         Assert.Equal(2, grouped.Objects.Count(o => o.Caption == first)); // both carry the better-scoring caption
         // The same pair stays apart when the threshold is above their similarity (≈ 0.95), and with an embedder that does not relate them.
         var strict = new PhotoPerceptionOptions { Queries = ["cup", "mug"], SameCaptionCosine = 0.99, SupportQueries = [] };
         var apart = ChainScenes.Chain(truth, synonyms, strict).Perceive("cup-mug", truth.Image);
         Assert.Equal(["cup", "mug"], apart.Objects.Select(o => o.Caption).Order());
-        Assert.Empty(apart.Perception!["groups"]!.AsArray());
+        Assert.Empty(apart.Perception!.Groups);
         var unrelated = ChainScenes.Chain(truth, new WordEmbedder(), strict with { SameCaptionCosine = 0.9 }).Perceive("cup-mug", truth.Image);
         Assert.Equal(["cup", "mug"], unrelated.Objects.Select(o => o.Caption).Order());
     }
@@ -82,10 +82,10 @@ public sealed class PhotoPerceptionChainTests
         var obs = ChainScenes.Chain(truth, new WordEmbedder()).Perceive("background", truth.Image);
         Assert.Equal(truth.Objects.Count - 2, obs.Objects.Count);
         Assert.DoesNotContain(obs.Objects, o => o.Caption is "wall" or "grass" or "floor");
-        Assert.Equal("background class: 'wall'", (string)Detections(obs).Single(d => (string)d!["caption"]! == "wall")!["dropped"]!);
-        Assert.Equal("background class: 'grass'", (string)Detections(obs).Single(d => (string)d!["caption"]! == "grass")!["dropped"]!);
+        Assert.Equal("background class: 'wall'", Detections(obs).Single(d => d.Caption == "wall").Dropped);
+        Assert.Equal("background class: 'grass'", Detections(obs).Single(d => d.Caption == "grass").Dropped);
         // "floor" was queried internally and its mask is the observation's support pixels.
-        Assert.Equal("floor", (string)obs.Perception!["support"]!["surface"]!);
+        Assert.Equal("floor", obs.Perception!.Support!.Surface);
         Assert.Equal(truth.SupportPixels!.Order(), obs.SupportPixels!);
         // The data engine fits the plane to those pixels.
         var result = new SynthesisPipeline(new SynthesisOptions()).Run(obs, 1);
@@ -98,18 +98,18 @@ public sealed class PhotoPerceptionChainTests
         var truth = ChainScenes.Relabel(Scene, new Dictionary<int, string> { [ByLeft[0].Id] = "table" }) with { SupportPixels = null };
         var options = new PhotoPerceptionOptions { Queries = truth.Objects.Select(o => o.Category).ToList(), MinSupportShare = 0.001 };
         var obs = ChainScenes.Chain(truth, new WordEmbedder(), options).Perceive("table", truth.Image);
-        Assert.Equal("table", (string)obs.Perception!["support"]!["surface"]!);
+        Assert.Equal("table", obs.Perception!.Support!.Surface);
         Assert.Contains(obs.Objects, o => o.Caption == "table"); // a table is an object as well as a surface
         Assert.Equal(truth.Objects.Single(o => o.Category == "table").Pixels.Order(), obs.SupportPixels!);
         // Below the minimum share the plane is left to RANSAC over all points, and the note says why.
         var small = ChainScenes.Chain(truth, new WordEmbedder(), options with { MinSupportShare = 0.5 }).Perceive("table", truth.Image);
         Assert.Null(small.SupportPixels);
-        Assert.StartsWith("table mask has ", (string)small.Perception!["support"]!["reason"]!);
+        Assert.StartsWith("table mask has ", small.Perception!.Support!.Reason);
         var noSupport = ChainScenes.Chain(truth, new WordEmbedder(), new PhotoPerceptionOptions { Queries = ["unicorn"], SupportQueries = [] });
         var none = Assert.Throws<ImageRejectedException>(() => noSupport.Perceive("none", truth.Image));
         Assert.StartsWith("no usable objects (0 proposals", none.Message);
         Assert.Same(truth.Image, none.Image); // the rejected image and notes travel with the reason, for the run's overlay
-        Assert.NotNull(none.Perception!["detections"]);
+        Assert.NotNull(none.Perception!.Detections);
     }
 
     /// <summary>Reports every detection a second time under the query "cup" with a lower score and a 90 % mask, as two queries finding one object do.</summary>
@@ -129,9 +129,9 @@ public sealed class PhotoPerceptionChainTests
         var obs = ChainScenes.Chain(truth, new WordEmbedder(), options, detector: new TwiceDetector(new GroundTruthDetector(truth))).Perceive("twice", truth.Image);
         Assert.Equal(truth.Objects.Count, obs.Objects.Count);
         Assert.DoesNotContain(obs.Objects, o => o.Caption == "cup");
-        var cups = Detections(obs).Where(d => (string)d!["label"]! == "cup").ToList();
+        var cups = Detections(obs).Where(d => d.Label == "cup").ToList();
         Assert.Equal(truth.Objects.Count, cups.Count);
-        Assert.All(cups, d => Assert.Matches(@"^duplicate: mask IoU 1\.00 with detection \d+ \('thing \d+'", (string)d!["dropped"]!));
+        Assert.All(cups, d => Assert.Matches(@"^duplicate: mask IoU 1\.00 with detection \d+ \('thing \d+'", d.Dropped!));
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class PhotoPerceptionChainTests
         var options = new PhotoPerceptionOptions { Queries = truth.Objects.Select(o => o.Category).ToList(), MinMaskPixels = min };
         var obs = ChainScenes.Chain(truth, new WordEmbedder(), options).Perceive("small", truth.Image);
         Assert.Equal(truth.Objects.Count - 2, obs.Objects.Count);
-        Assert.Equal(2, Detections(obs).Count(d => ((string?)d!["dropped"])?.StartsWith("small mask: ") == true && ((string)d["dropped"]!).EndsWith($"< {min}")));
+        Assert.Equal(2, Detections(obs).Count(d => d.Dropped?.StartsWith("small mask: ") == true && d.Dropped.EndsWith($"< {min}")));
     }
 
     [Fact]
@@ -150,12 +150,12 @@ public sealed class PhotoPerceptionChainTests
     {
         var truth = Scene.ToObservation();
         var e = Assert.Throws<ImageRejectedException>(() => ChainScenes.Chain(truth, new WordEmbedder(), filter: new FixedFilter(false, 0.2)).Perceive("x", truth.Image));
-        Assert.Equal(0.2, (double)e.Perception!["scene_filter"]!["score"]!);
+        Assert.Equal(0.2, e.Perception!.SceneFilter!.Score);
         Assert.StartsWith("scene filter: ", e.Message);
         Assert.Contains("0.200", e.Message);
         var kept = ChainScenes.Chain(truth, new WordEmbedder(), filter: new FixedFilter(true, 0.8)).Perceive("x", truth.Image);
-        Assert.Equal(0.8, (double)kept.Perception!["scene_filter"]!["score"]!);
-        Assert.Equal("model", (string)kept.Perception!["depth"]!["focal_source"]!);
+        Assert.Equal(0.8, kept.Perception!.SceneFilter!.Score);
+        Assert.Equal("model", kept.Perception!.Depth!.FocalSource);
     }
 
     [Fact]

@@ -49,8 +49,8 @@ public sealed class RgbdDetectionTests : IDisposable
         Assert.Contains("objects from sensor depth", source.Description);
 
         var obs = source.Load(source.Items.Single());
-        Assert.Equal("sensor", (string)obs.Perception!["depth"]!["model"]!);
-        Assert.Equal("given", (string)obs.Perception["depth"]!["focal_source"]!);
+        Assert.Equal("sensor", obs.Perception!.Depth!.Model);
+        Assert.Equal("given", obs.Perception.Depth.FocalSource);
         Assert.Equal((525.0, 319.5), (obs.Intrinsics.Fx, obs.Intrinsics.Cx));
         Assert.Same(obs.Depth.GetType(), reference.Depth.GetType());
         Assert.Equal(reference.Depth[400, 300], obs.Depth[400, 300]);

@@ -180,10 +180,10 @@ public sealed class OverlayTests : IDisposable
         var scene = new SceneGenerator(Small).Generate(40);
         var good = scene.ToObservation();
         var nanDepth = good with { Id = "nan-depth", Depth = new DepthMap(good.Depth.Width, good.Depth.Height, Enumerable.Repeat(float.NaN, good.Depth.Meters.Length).ToArray()) };
-        var notes = new JsonObject
+        var notes = new PerceptionNotes
         {
-            ["scene_filter"] = new JsonObject { ["keep"] = true, ["score"] = 0.9 },
-            ["detections"] = new JsonArray(new JsonObject { ["label"] = "lamp", ["box"] = new JsonArray(40.0, 30.0, 200.0, 150.0), ["kept"] = false, ["dropped"] = "small mask: 12 pixels < 64" }),
+            SceneFilter = new SceneFilterNote("clip", true, 0.9, null, null),
+            Detections = [new DetectionNote(0, "lamp", "lamp", 0.5, [40.0, 30.0, 200.0, 150.0], 12, false, false, null, "small mask: 12 pixels < 64")],
         };
         const string rejection = "no usable objects (1 proposals: 1 small mask)";
         var outDir = Path.Combine(root, "failed");

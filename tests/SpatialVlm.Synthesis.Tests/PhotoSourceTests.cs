@@ -36,7 +36,7 @@ public sealed class PhotoSourceTests : IDisposable
         {
             Interlocked.Increment(ref Calls);
             if (image.Width != Scene.Width || image.Height != Scene.Height) throw new SpatialVlmException($"{id}: unexpected size {image.Width}x{image.Height}");
-            return Scene.ToObservation() with { Id = id, Image = image, KnownWorldFromCamera = null, Perception = new JsonObject { ["stand_in"] = true } };
+            return Scene.ToObservation() with { Id = id, Image = image, KnownWorldFromCamera = null, Perception = new PerceptionNotes { Depth = new DepthNote("stand-in", "given", 1, 1, 90) } };
         }
     }
 
@@ -89,7 +89,7 @@ public sealed class PhotoSourceTests : IDisposable
         var (summary, records, _) = Run(source);
         Assert.Equal(0, summary.Failed);
         Assert.Equal(4, records.Count);
-        Assert.All(records, r => Assert.True((bool)r["perception"]!["stand_in"]!));
+        Assert.All(records, r => Assert.Equal("stand-in", (string)r["perception"]!["depth"]!["model"]!));
         Assert.Contains(records, r => ((string)r["perception"]!["source"]!["origin"]!).EndsWith("img one.webp"));
     }
 

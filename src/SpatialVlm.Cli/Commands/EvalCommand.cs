@@ -17,9 +17,10 @@ public static class EvalCommand
         var limit = new Option<int?>("--limit") { Description = "answer only the first N questions" };
         var flags = new ModelFlags();
         var noCache = new Option<bool>("--no-cache") { Description = "ask the model again even for answers cached in OUT/answer-cache.jsonl" };
+        var imageRoots = new Option<string[]>("--image-root") { Description = "a folder the benchmark's image paths may point into besides the benchmark's own (repeatable); other paths fail their question", AllowMultipleArgumentsPerToken = true };
         var compare = new Option<string[]>("--compare") { Description = "run folders to show side by side (prints a markdown table)", AllowMultipleArgumentsPerToken = true };
         var cmd = new Command("eval", "Answer every benchmark question with a model and score it with the paper's metrics, or compare runs.")
-            { benchmark, model, outDir, concurrency, limit, noCache, compare };
+            { benchmark, model, outDir, concurrency, limit, noCache, compare, imageRoots };
         foreach (var option in flags.All) cmd.Options.Add(option);
         cmd.SetAction(parse =>
         {
@@ -44,7 +45,7 @@ public static class EvalCommand
             EvalOptions options;
             try
             {
-                var file = BenchmarkReader.Read(benchmarkPath);
+                var file = BenchmarkReader.Read(benchmarkPath, parse.GetValue(imageRoots) ?? []);
                 foreach (var problem in file.Problems.Take(20)) stderr.WriteLine($"warning: {problem}");
                 if (file.Problems.Count > 20) stderr.WriteLine($"warning: {file.Problems.Count - 20} more malformed lines (listed in report.md)");
                 options = new EvalOptions

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using SpatialVlm.Core;
 using SpatialVlm.Questions;
 
@@ -22,7 +21,7 @@ public sealed record DatasetRecord(
     IReadOnlyList<QaItem> Qa,
     IReadOnlyList<RecordSkip> Skipped,
     IReadOnlyDictionary<string, int> SkippedQuestions,
-    JsonObject? Perception = null)
+    PerceptionNotes? Perception = null)
 {
     public bool Canonicalized => Frame.Canonicalized;
 

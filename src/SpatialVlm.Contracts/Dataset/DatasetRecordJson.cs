@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using SpatialVlm.Core;
 using SpatialVlm.Questions;
 
@@ -60,7 +59,7 @@ public static class DatasetRecordJson
             if (r.Perception is { } p)
             {
                 w.WritePropertyName("perception");
-                p.WriteTo(w);
+                PerceptionNotesJson.Write(w, p);
             }
             w.WriteEndObject();
         }
@@ -175,8 +174,7 @@ public static class DatasetRecordJson
                 .Select(s => new RecordSkip(Str(s, "scope"), Str(s, "id"), Str(s, "reason"))).ToList();
             var skippedQuestions = new SortedDictionary<string, int>(StringComparer.Ordinal);
             foreach (var p in Req(o, "skipped_questions").EnumerateObject()) skippedQuestions[p.Name] = p.Value.GetInt32();
-            JsonObject? perception = o.TryGetProperty("perception", out var pe) && pe.ValueKind == JsonValueKind.Object
-                ? JsonNode.Parse(pe.GetRawText())!.AsObject() : null;
+            var perception = o.TryGetProperty("perception", out var pe) && pe.ValueKind == JsonValueKind.Object ? PerceptionNotesJson.Read(pe) : null;
             return new DatasetRecord(id, image, width, height,
                 new RecordFrame(Req(o, "canonicalized").GetBoolean(), Str(frame, "source"), OptStr(frame, "failure"),
                     OptDouble(frame, "gravity_disagreement_deg"), RigidTransform.FromMatrix4x4(rows)),

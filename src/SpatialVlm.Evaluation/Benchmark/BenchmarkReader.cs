@@ -15,11 +15,13 @@ public sealed record BenchmarkFile(IReadOnlyList<BenchmarkItem> Items, IReadOnly
 /// <summary>Reads the benchmark .jsonl of INTERFACES.md, one question per line; image paths resolve against the file's folder.</summary>
 public static class BenchmarkReader
 {
-    public static BenchmarkFile Read(string path)
+    /// <param name="imageRoots">Folders besides the benchmark's own that its image paths may point into.</param>
+    public static BenchmarkFile Read(string path, IReadOnlyList<string>? imageRoots = null)
     {
         if (!File.Exists(path)) throw new SpatialVlmException($"{path}: no such benchmark file");
+        RegularFile.Check(path, path);
         using var reader = new StreamReader(path);
-        var file = Parse(reader, Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileName(path));
+        var file = Parse(reader, Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileName(path), imageRoots ?? []);
         if (file.Items.Count == 0)
             throw new SpatialVlmException(file.Problems.Count > 0
                 ? $"{path}: no usable question ({file.Problems.Count} malformed lines, first: {file.Problems[0]})"
@@ -27,7 +29,7 @@ public static class BenchmarkReader
         return file;
     }
 
-    public static BenchmarkFile Parse(TextReader reader, string baseDir, string source)
+    public static BenchmarkFile Parse(TextReader reader, string baseDir, string source, IReadOnlyList<string>? imageRoots = null)
     {
         var items = new List<BenchmarkItem>();
         var problems = new List<BenchmarkProblem>();
@@ -39,7 +41,7 @@ public static class BenchmarkReader
             if (string.IsNullOrWhiteSpace(line)) continue;
             try
             {
-                var item = ParseLine(line, lineNumber, baseDir);
+                var item = ParseLine(line, lineNumber, baseDir, imageRoots ?? []);
                 if (!ids.Add(item.Id)) throw new FormatException($"duplicate id '{item.Id}'");
                 items.Add(item);
             }
@@ -55,7 +57,7 @@ public static class BenchmarkReader
     private static string JsonReason(string message) => message.Split('\n')[0].Split(" LineNumber")[0].Split(" Path:")[0].TrimEnd('.', ' ');
 
     /// <summary>One line to an item; FormatException with a one-line reason when a field is missing or of the wrong kind.</summary>
-    public static BenchmarkItem ParseLine(string line, int lineNumber, string baseDir)
+    public static BenchmarkItem ParseLine(string line, int lineNumber, string baseDir, IReadOnlyList<string>? imageRoots = null)
     {
         using var doc = JsonDocument.Parse(line);
         var o = doc.RootElement;
@@ -89,7 +91,7 @@ public static class BenchmarkReader
             throw new FormatException("missing answer");
         var item = new BenchmarkItem
         {
-            Id = id, Image = image, ImagePath = ImagePath(baseDir, image), Type = type,
+            Id = id, Image = image, ImagePath = ImagePath(baseDir, image, imageRoots ?? []), Type = type,
             Question = question, A = a, B = b, AId = OptionalInt(o, "a_id"), BId = OptionalInt(o, "b_id"), DepthM = depth, Line = lineNumber,
         };
         return kind switch
@@ -129,11 +131,11 @@ public static class BenchmarkReader
     }
 
     /// <summary>The image inside the benchmark's folder; a path leaving it fails the line.</summary>
-    private static string ImagePath(string baseDir, string image)
+    private static string ImagePath(string baseDir, string image, IReadOnlyList<string> roots)
     {
         try
         {
-            return ContainedPath.Resolve(baseDir, image, "image");
+            return ContainedPath.ResolveUnder(baseDir, image, roots, "image");
         }
         catch (SpatialVlmException e)
         {

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using SpatialVlm.Core;
 using SpatialVlm.Perception.Depth;
 
@@ -76,22 +75,22 @@ public sealed class PhotoPerceptionChain : IPhotoPerception, IRgbdPerception
     public Observation Perceive(string id, RgbImage image, CameraIntrinsics? intrinsics = null)
     {
         if (models.Depth is null) throw new SpatialVlmException("this perception chain has no depth model: it takes RGB-D frames only");
-        var notes = new JsonObject();
+        var notes = new PerceptionNotes();
         if (models.Filter is { } filter)
         {
             var decision = filter.Decide(image);
             var top = decision.Prompts.MaxBy(p => p.Probability);
-            notes["scene_filter"] = new JsonObject
+            notes = notes with
             {
-                ["model"] = filter.Name, ["keep"] = decision.Keep, ["score"] = Math.Round(decision.Score, 4),
-                ["top_prompt"] = top?.Prompt, ["top_probability"] = top is null ? null : Math.Round(top.Probability, 4),
+                SceneFilter = new SceneFilterNote(filter.Name, decision.Keep, Math.Round(decision.Score, 4), top?.Prompt,
+                    top is null ? null : Math.Round(top.Probability, 4)),
             };
             if (!decision.Keep)
                 throw new ImageRejectedException($"scene filter: not a scene for spatial questions (keep score {decision.Score:0.000}{(top is null ? "" : $"; closest prompt '{top.Prompt}'")})", image, notes);
         }
 
         var depth = models.Depth.Estimate(image, intrinsics);
-        notes["depth"] = DepthNote(models.Depth.Name, depth.Focal switch { FocalSource.Given => "given", FocalSource.Model => "model", _ => "field-of-view default" }, depth.Intrinsics);
+        notes = notes with { Depth = DepthNoteOf(models.Depth.Name, depth.Focal switch { FocalSource.Given => "given", FocalSource.Model => "model", _ => "field-of-view default" }, depth.Intrinsics) };
         return PerceiveObjects(id, image, depth.Depth, depth.Intrinsics, notes);
     }
 
@@ -100,25 +99,21 @@ public sealed class PhotoPerceptionChain : IPhotoPerception, IRgbdPerception
     {
         if (depth.Width != image.Width || depth.Height != image.Height)
             throw new SpatialVlmException($"{id}: depth is {depth.Width}x{depth.Height} but the colour image is {image.Width}x{image.Height}");
-        var notes = new JsonObject { ["depth"] = DepthNote("sensor", "given", intrinsics) };
+        var notes = new PerceptionNotes { Depth = DepthNoteOf("sensor", "given", intrinsics) };
         return PerceiveObjects(id, image, depth, intrinsics, notes);
     }
 
-    private static JsonObject DepthNote(string model, string focalSource, CameraIntrinsics k) => new()
-    {
-        ["model"] = model, ["focal_source"] = focalSource,
-        ["fx"] = Math.Round(k.Fx, 2), ["fy"] = Math.Round(k.Fy, 2), ["hfov_deg"] = Math.Round(k.HorizontalFovDegrees, 2),
-    };
+    private static DepthNote DepthNoteOf(string model, string focalSource, CameraIntrinsics k) =>
+        new(model, focalSource, Math.Round(k.Fx, 2), Math.Round(k.Fy, 2), Math.Round(k.HorizontalFovDegrees, 2));
 
     /// <summary>Detection → segmentation → cleanup → grouping → support, over metric depth already known.</summary>
-    private Observation PerceiveObjects(string id, RgbImage image, DepthMap depth, CameraIntrinsics intrinsics, JsonObject notes)
+    private Observation PerceiveObjects(string id, RgbImage image, DepthMap depth, CameraIntrinsics intrinsics, PerceptionNotes notes)
     {
         var candidates = Propose(image);
         Classify(candidates, image);
         Segment(candidates, image);
         DropDuplicates(candidates);
-        var groups = ResolveAmbiguity(candidates);
-        notes["groups"] = groups;
+        notes = notes with { Groups = ResolveAmbiguity(candidates) };
 
         var objects = new List<ObjectMask>();
         foreach (var c in candidates.Where(c => c.Alive && c.IsObject).OrderByDescending(c => c.Score).ThenBy(c => c.Index))
@@ -127,8 +122,7 @@ public sealed class PhotoPerceptionChain : IPhotoPerception, IRgbdPerception
             objects.Add(new ObjectMask(c.ObjectId.Value, c.Caption, CaptionText.Normalize(c.Label), c.Pixels!));
         }
         var (supportPixels, supportNote) = Support(candidates, image);
-        notes["support"] = supportNote;
-        notes["detections"] = new JsonArray(candidates.Select(Note).ToArray());
+        notes = notes with { Support = supportNote, Detections = candidates.Select(Note).ToList() };
         if (objects.Count == 0)
         {
             var reasons = candidates.GroupBy(c => c.Dropped ?? "support only").Select(g => $"{g.Count()} {Reason(g.Key)}");
@@ -210,11 +204,11 @@ public sealed class PhotoPerceptionChain : IPhotoPerception, IRgbdPerception
     }
 
     /// <summary>Groups the remaining objects' captions by text similarity; a group within the ambiguity limit shares the better-scoring caption, larger groups are dropped.</summary>
-    private JsonArray ResolveAmbiguity(List<Candidate> candidates)
+    private List<CaptionGroupNote> ResolveAmbiguity(List<Candidate> candidates)
     {
         var objects = candidates.Where(c => c.Alive && c.IsObject).ToList();
         var groupOf = CaptionGroups.Assign(objects.Select(o => o.Caption).ToList(), models.TextEmbedder, Options.SameCaptionCosine);
-        var notes = new JsonArray();
+        var notes = new List<CaptionGroupNote>();
         foreach (var group in objects.Select((o, i) => (o, g: groupOf[i])).GroupBy(p => p.g, p => p.o))
         {
             var members = group.OrderByDescending(m => m.Score).ThenBy(m => m.Index).ToList();
@@ -232,18 +226,13 @@ public sealed class PhotoPerceptionChain : IPhotoPerception, IRgbdPerception
                 foreach (var m in members) m.Dropped = $"ambiguous: {members.Count} objects named alike ({string.Join(", ", captions)})";
                 decision = "dropped";
             }
-            notes.Add(new JsonObject
-            {
-                ["detections"] = new JsonArray(members.Select(m => (JsonNode)m.Index).ToArray()),
-                ["captions"] = new JsonArray(captions.Select(c => (JsonNode)c).ToArray()),
-                ["decision"] = decision,
-            });
+            notes.Add(new CaptionGroupNote(members.Select(m => m.Index).ToList(), captions, decision));
         }
         return notes;
     }
 
     /// <summary>Union of the floor masks, else of the table masks, when large enough; null lets canonicalization search all points.</summary>
-    private (int[]? Pixels, JsonObject Note) Support(List<Candidate> candidates, RgbImage image)
+    private (int[]? Pixels, SupportNote Note) Support(List<Candidate> candidates, RgbImage image)
     {
         int min = (int)Math.Ceiling(Options.MinSupportShare * image.Width * image.Height);
         var tried = new List<string>();
@@ -254,11 +243,11 @@ public sealed class PhotoPerceptionChain : IPhotoPerception, IRgbdPerception
             if (masks.Count == 0) continue;
             var union = masks.Count == 1 ? masks[0].Pixels! : Union(masks.Select(c => c.Pixels!), image.Width * image.Height);
             if (union.Length >= min)
-                return (union, new JsonObject { ["surface"] = surface, ["pixels"] = union.Length, ["detections"] = new JsonArray(masks.Select(m => (JsonNode)m.Index).ToArray()) });
+                return (union, new SupportNote(surface, union.Length, masks.Select(m => m.Index).ToList(), null));
             tried.Add($"{surface} mask has {union.Length} pixels < {min}");
         }
         var why = tried.Count > 0 ? string.Join("; ", tried) : "no support surface detected";
-        return (null, new JsonObject { ["surface"] = null, ["reason"] = why + "; the plane is searched in all points" });
+        return (null, new SupportNote(null, null, [], why + "; the plane is searched in all points"));
     }
 
     /// <summary>Sorted union of pixel-index sets, through one mark per image pixel.</summary>
@@ -274,17 +263,7 @@ public sealed class PhotoPerceptionChain : IPhotoPerception, IRgbdPerception
         return union;
     }
 
-    private static JsonNode Note(Candidate c) => new JsonObject
-    {
-        ["index"] = c.Index,
-        ["label"] = c.Label,
-        ["caption"] = c.Caption,
-        ["score"] = Math.Round(c.Score, 4),
-        ["box"] = new JsonArray(Math.Round(c.Box.X0, 1), Math.Round(c.Box.Y0, 1), Math.Round(c.Box.X1, 1), Math.Round(c.Box.Y1, 1)),
-        ["mask_pixels"] = c.Pixels?.Length,
-        ["support"] = c.IsSupport,
-        ["kept"] = c.ObjectId is not null,
-        ["object_id"] = c.ObjectId,
-        ["dropped"] = c.Dropped ?? (c.ObjectId is null ? "support surface only" : null),
-    };
+    private static DetectionNote Note(Candidate c) => new(c.Index, c.Label, c.Caption, Math.Round(c.Score, 4),
+        [Math.Round(c.Box.X0, 1), Math.Round(c.Box.Y0, 1), Math.Round(c.Box.X1, 1), Math.Round(c.Box.Y1, 1)],
+        c.Pixels?.Length, c.IsSupport, c.ObjectId is not null, c.ObjectId, c.Dropped ?? (c.ObjectId is null ? "support surface only" : null));
 }

@@ -32,7 +32,7 @@ public static class DatasetRecordBuilder
                 new Point3(Math.Round(pose.Translation.X, 6), Math.Round(pose.Translation.Y, 6), Math.Round(pose.Translation.Z, 6))));
         return new DatasetRecord(obs.Id, imagePath, obs.Image.Width, obs.Image.Height, frame, objects, r.Questions.Items,
             r.Skipped.Select(s => new RecordSkip(s.Scope, s.Id, s.Reason)).ToList(), skippedQuestions,
-            obs.Perception?.DeepClone().AsObject());
+            obs.Perception);
     }
 
     private static double Round(double v) => Math.Round(v, 4);

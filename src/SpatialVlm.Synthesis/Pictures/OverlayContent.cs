@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using SpatialVlm.Core;
 using SpatialVlm.Questions;
 using SpatialVlm.Synthesis.Stages;
@@ -97,7 +96,7 @@ public sealed record OverlayContent(
     /// A failed image: the image, any masks perception had produced (grey, captions only), its perception notes and the
     /// reason it failed. <paramref name="masks"/> is empty when perception rejected the image before making objects.
     /// </summary>
-    public static OverlayContent FromFailure(RgbImage image, IReadOnlyList<ObjectMask> masks, JsonObject? perception, string reason)
+    public static OverlayContent FromFailure(RgbImage image, IReadOnlyList<ObjectMask> masks, PerceptionNotes? perception, string reason)
     {
         var objects = masks.OrderBy(m => m.Id).Select(m => new OverlayObject(m.Id, m.Pixels, Grey, [m.Caption], null, false)).ToList();
         var legend = new List<string> { $"{objects.Count} objects, not measured" };
@@ -146,28 +145,25 @@ public sealed record OverlayContent(
     }
 
     /// <summary>Scene filter and depth notes of a photo's perception, one line each.</summary>
-    private static IEnumerable<string> PerceptionLines(JsonObject? perception)
+    private static IEnumerable<string> PerceptionLines(PerceptionNotes? perception)
     {
         if (perception is null) yield break;
-        if (perception["scene_filter"] is JsonObject filter && filter["score"] is JsonValue score)
-            yield return $"scene filter: keep score {((double)score).ToString("0.00", Inv)}{((bool?)filter["keep"] == false ? " (rejected)" : "")}";
-        if (perception["depth"] is JsonObject depth && depth["model"] is JsonValue model)
-            yield return $"depth: {(string)model!} ({(string?)depth["focal_source"] ?? "?"} focal)";
-        if (perception["detections"] is JsonArray detections)
-            yield return $"detections: {detections.Count(d => (bool?)d?["kept"] == true)} kept, {detections.Count(d => (bool?)d?["kept"] != true)} dropped (dashed)";
+        if (perception.SceneFilter is { } filter)
+            yield return $"scene filter: keep score {filter.Score.ToString("0.00", Inv)}{(filter.Keep ? "" : " (rejected)")}";
+        if (perception.Depth is { } depth)
+            yield return $"depth: {depth.Model} ({depth.FocalSource} focal)";
+        if (perception.Detections.Count > 0)
+            yield return $"detections: {perception.Detections.Count(d => d.Kept)} kept, {perception.Detections.Count(d => !d.Kept)} dropped (dashed)";
     }
 
-    private static List<OverlayNote> DroppedNotes(JsonObject? perception)
+    private static List<OverlayNote> DroppedNotes(PerceptionNotes? perception)
     {
         var notes = new List<OverlayNote>();
-        if (perception?["detections"] is not JsonArray detections) return notes;
-        foreach (var d in detections.OfType<JsonObject>())
+        foreach (var d in perception?.Detections ?? [])
         {
-            if (d["dropped"] is not JsonValue dropped || d["box"] is not JsonArray { Count: 4 } box) continue;
-            var why = (string)dropped!;
+            if (d.Dropped is not { } why || d.Box is not { Length: 4 } box) continue;
             if (why == "support surface only") continue; // the support surface is shaded, not boxed
-            var label = (string?)d["label"] ?? "?";
-            notes.Add(new OverlayNote((double)box[0]!, (double)box[1]!, (double)box[2]!, (double)box[3]!, $"{label}: {Short(why)}"));
+            notes.Add(new OverlayNote(box[0], box[1], box[2], box[3], $"{d.Label}: {Short(why)}"));
         }
         return notes;
     }

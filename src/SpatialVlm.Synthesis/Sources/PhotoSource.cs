@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using SkiaSharp;
 using SpatialVlm.Core;
 using SpatialVlm.Imaging;
@@ -55,8 +54,7 @@ public sealed class PhotoSource : IObservationSource
         var payload = entry.Read();
         var image = ColorImageFile.Decode(payload.Bytes, entry.Origin, options.Decode);
         var observation = perception.Perceive(item.Id, image);
-        var notes = observation.Perception ?? new JsonObject();
-        notes["source"] = new JsonObject { ["origin"] = entry.Origin, ["caption"] = payload.Caption };
+        var notes = (observation.Perception ?? new PerceptionNotes()) with { Source = new PhotoOriginNote(entry.Origin, payload.Caption) };
         return observation with { Id = item.Id, Perception = notes };
     }
 
