@@ -20,7 +20,8 @@ public sealed class SpatialVlmModel : nn.Module
     private readonly Idefics3Model model;
     private readonly Linear lm_head;
 
-    public SpatialVlmModel(VlmConfig config, string device = "cpu") : base(nameof(SpatialVlmModel))
+    /// <summary>A freshly initialized model; the initialization draws from its own generator seeded with initSeed, not torch's global one.</summary>
+    public SpatialVlmModel(VlmConfig config, string device = "cpu", long initSeed = 0) : base(nameof(SpatialVlmModel))
     {
         config.Validate();
         Config = config;
@@ -28,7 +29,7 @@ public sealed class SpatialVlmModel : nn.Module
         lm_head = nn.Linear(config.Text.HiddenSize, config.Text.VocabSize, hasBias: false);
         register_module("model", model);
         register_module("lm_head", lm_head);
-        InitializeWeights();
+        InitializeWeights(initSeed);
         this.to(TorchRuntime.ResolveDevice(device));
     }
 
@@ -69,12 +70,14 @@ public sealed class SpatialVlmModel : nn.Module
         return lm_head.forward(hidden).MoveToOuterDisposeScope();         // [B,T,V]
     }
 
-    private void InitializeWeights()
+    private void InitializeWeights(long seed)
     {
         using var noGrad = torch.no_grad();
+        using var scope = NewDisposeScope();
+        using var generator = new torch.Generator((ulong)seed, torch.CPU);
         foreach (var (name, p) in named_parameters())
         {
-            if (p.dim() >= 2) nn.init.normal_(p, 0.0, 0.02);             // linear, conv, embeddings
+            if (p.dim() >= 2) p.copy_(torch.randn(p.shape, generator: generator) * 0.02);             // linear, conv, embeddings
             else if (name.EndsWith(".bias", StringComparison.Ordinal)) nn.init.zeros_(p);
             else nn.init.ones_(p);                                        // layer and RMS norm scales
         }

@@ -94,7 +94,7 @@ public sealed class Trainer : IDisposable
             throw new ModelException($"{options.OutputDirectory} already holds a training run; resume it or choose another folder");
         torch.set_num_threads(options.Threads);
         torch.manual_seed(options.Seed);
-        var model = new SpatialVlmModel(config, options.Device);
+        var model = new SpatialVlmModel(config, options.Device, options.Seed);
         Directory.CreateDirectory(options.OutputDirectory);
         File.Delete(Path.Combine(options.OutputDirectory, LogFile));
         return new Trainer(model, options, null, null);

@@ -7,8 +7,7 @@ public class ArchitectureTests
 {
     private static SpatialVlmModel NewModel(long seed = 7)
     {
-        torch.manual_seed(seed);
-        return new SpatialVlmModel(TestModels.Tiny);
+        return new SpatialVlmModel(TestModels.Tiny, initSeed: seed);
     }
 
     private static Tensor Pixels(int batch) => ImagePreprocessor.ToPixelValues(
@@ -168,6 +167,20 @@ public class ArchitectureTests
         var error = Assert.Throws<ModelException>(() => generator.Answer(TestModels.QaPairs()[0].Image, new string('x', 200)));
         Assert.Contains("too long", error.Message);
         Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void Initialization_depends_only_on_its_own_seed()
+    {
+        using var a = NewModel(seed: 5);
+        torch.manual_seed(12345);   // the global generator must not matter
+        using var b = NewModel(seed: 5);
+        using var c = NewModel(seed: 6);
+        var wa = a.named_parameters().Single(p => p.name == "lm_head.weight").parameter.data<float>().ToArray();
+        var wb = b.named_parameters().Single(p => p.name == "lm_head.weight").parameter.data<float>().ToArray();
+        var wc = c.named_parameters().Single(p => p.name == "lm_head.weight").parameter.data<float>().ToArray();
+        Assert.Equal(wa, wb);
+        Assert.NotEqual(wa, wc);
     }
 
     [Fact]

@@ -1,0 +1,118 @@
+using SpatialVlm.Core.Training;
+using TorchSharp;
+
+namespace SpatialVlm.Model.Tests;
+
+public class TrainingTests
+{
+    private static TrainingOptions Options(string output, int steps) => new()
+    {
+        OutputDirectory = output,
+        Steps = steps,
+        BatchSize = 3,
+        GradientAccumulation = 2,
+        LearningRate = 3e-3,
+        WarmupSteps = 2,
+        WeightDecay = 0.05,
+        AnswerNoiseSigma = 0.1,
+        SpatialTokenShare = 0.5,
+        Seed = 42,
+        Threads = 1,
+        CheckpointEvery = 2,
+    };
+
+    private static (List<TrainingExample> Spatial, List<TrainingExample> General) Streams()
+    {
+        var all = TestModels.QaPairs();
+        return ([.. all.Where(e => e.Kind == ExampleKind.Spatial)], [.. all.Where(e => e.Kind == ExampleKind.General)]);
+    }
+
+    [Fact]
+    public void Resuming_from_latest_gives_bitwise_the_same_losses_as_an_uninterrupted_run()
+    {
+        var (spatial, general) = Streams();
+        var straightDir = TestModels.TempDirectory();
+        IReadOnlyList<double> straight;
+        using (var trainer = Trainer.Create(TestModels.Tiny, Options(straightDir, 6)))
+            straight = trainer.Train(spatial, general).Losses;
+        Assert.Equal(6, straight.Count);
+
+        var splitDir = TestModels.TempDirectory();
+        IReadOnlyList<double> firstHalf, secondHalf;
+        using (var trainer = Trainer.Create(TestModels.Tiny, Options(splitDir, 6)))
+            firstHalf = trainer.Train(spatial, general, stopAfterStep: 3).Losses;
+        // Fresh objects throughout, as a new process would have: the trainer, the model, the streams.
+        var (spatialAgain, generalAgain) = Streams();
+        using (var resumed = Trainer.Resume(splitDir))
+        {
+            Assert.Equal(3, resumed.Step);
+            secondHalf = resumed.Train(spatialAgain, generalAgain).Losses;
+        }
+        Assert.Equal(straight, [.. firstHalf, .. secondHalf]);
+        Assert.True(straight[^1] < straight[0], "the loss should fall over six steps");
+        // The log of the resumed run holds each step once.
+        var logSteps = File.ReadAllLines(Path.Combine(splitDir, Trainer.LogFile)).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("step").GetInt32());
+        Assert.Equal(Enumerable.Range(1, 6), logSteps);
+        Assert.True(File.Exists(Path.Combine(splitDir, Trainer.LossCurveFile)));
+        Assert.Equal("checkpoints/step-6", File.ReadAllText(Path.Combine(splitDir, "latest")).Trim());
+    }
+
+    [Fact]
+    public void Frozen_vision_parameters_stay_put_while_text_parameters_move()
+    {
+        var (spatial, general) = Streams();
+        using var trainer = Trainer.Create(TestModels.Tiny, Options(TestModels.TempDirectory(), 1) with { FreezeVision = true, WarmupSteps = 0 });
+        var before = trainer.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
+        trainer.Train(spatial, general);
+        foreach (var (name, parameter) in trainer.Model.named_parameters())
+        {
+            var difference = (parameter - before[name]).abs().max().item<float>();
+            if (name.StartsWith("model.vision_model.", StringComparison.Ordinal)) Assert.True(difference == 0, $"{name} moved by {difference}");
+            else if (name.EndsWith(".weight", StringComparison.Ordinal) && name.Contains("proj")) Assert.True(difference > 0, $"{name} did not move");
+        }
+    }
+
+    [Fact]
+    public void A_tiny_model_overfits_a_handful_of_question_answer_pairs_exactly()
+    {
+        var pairs = TestModels.QaPairs();
+        var options = new TrainingOptions
+        {
+            OutputDirectory = TestModels.TempDirectory(),
+            Steps = 150,
+            BatchSize = pairs.Count,
+            LearningRate = 1e-2,
+            WarmupSteps = 10,
+            WeightDecay = 0.0,
+            MinLearningRateRatio = 0.1,
+            SpatialTokenShare = 1.0,
+            Seed = 5,
+            CheckpointEvery = 0,
+        };
+        using var trainer = Trainer.Create(TestModels.Tiny, options);
+        var result = trainer.Train(pairs);
+        Assert.True(result.Losses[^1] < 0.05, $"final loss {result.Losses[^1]}");
+        using var generator = Generator.Load(options.OutputDirectory);
+        foreach (var pair in pairs)
+            Assert.Equal(pair.Answer, generator.Answer(pair.Image, pair.Question));
+    }
+
+    [Fact]
+    public void Save_then_load_gives_identical_logits()
+    {
+        using var model = new SpatialVlmModel(TestModels.Tiny, initSeed: 3);
+        var dir = Path.Combine(TestModels.TempDirectory(), "saved");
+        Checkpoint.SaveModel(model, dir);
+        var (loaded, manifest) = Checkpoint.LoadModel(dir);
+        using var _ = loaded;
+        Assert.Equal(TestModels.Tiny, manifest.Config);
+        using var noGrad = torch.no_grad();
+        var example = TestModels.QaPairs()[2];
+        using var pixels = ImagePreprocessor.ToPixelValues([example.Image], TestModels.Tiny.Vision.ImageSize);
+        var prompt = ByteTokenizer.Instance.EncodePrompt(example.Question, TestModels.Tiny.ImageTokenCount).Select(i => (long)i).ToArray();
+        using var ids = torch.tensor(prompt, [1, prompt.Length]);
+        using var original = model.Forward(ids, pixels);
+        using var reloaded = loaded.Forward(ids, pixels);
+        Assert.Equal(original.data<float>().ToArray(), reloaded.data<float>().ToArray());
+    }
+}
