@@ -4,6 +4,8 @@ TrainingBenchmark.Run. Reads the TorchSharp result JSON (for the exact config an
 Run with Debian's /usr/bin/python3 and python3-torch."""
 import json
 import math
+import os
+import re
 import sys
 import time
 
@@ -127,6 +129,13 @@ class Vlm(nn.Module):
         return self.lm_head(self.norm(embeds))
 
 
+def _blas():
+    # Debian's build says BLAS_INFO=generic: its matrix products go through whatever libblas.so.3 alternative is installed.
+    found = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
+    blas = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
+    return f"BLAS {found.group(1) if found else 'unknown'} ({blas})"
+
+
 def main():
     sharp = json.loads(open(sys.argv[1]).read())
     config, batch, length = sharp["config"], sharp["batchSize"], sharp["sequenceLength"]
@@ -158,7 +167,7 @@ def main():
         step()
     seconds = (time.perf_counter() - start) / steps
     print(json.dumps({
-        "implementation": f"PyTorch {torch.__version__}, attention {ATTENTION}",
+        "implementation": f"PyTorch {torch.__version__}, attention {ATTENTION}, {_blas()}",
         "parameters": sum(p.numel() for p in model.parameters()),
         "batchSize": batch, "sequenceLength": length, "threads": threads, "steps": steps,
         "secondsPerStep": seconds, "stepsPerSecond": 1 / seconds, "tokensPerSecond": batch * length / seconds,

@@ -43,6 +43,16 @@ public sealed class Generator : IDisposable
     public IReadOnlyList<string> SampleAnswers(RgbImage image, string question, int count, GenerationOptions options) =>
         [.. Enumerable.Range(0, count).Select(k => Answer(image, question, options with { Seed = options.Seed + k }))];
 
+    /// <summary>
+    /// K sampled answers reduced to the first number each contains (answers without one are skipped), e.g. for a spread of
+    /// distance estimates. Units are not converted: ask questions whose answers share a unit.
+    /// </summary>
+    public IReadOnlyList<double> SampleNumbers(RgbImage image, string question, int count, GenerationOptions options) =>
+        [.. SampleAnswers(image, question, count, options)
+            .Select(a => System.Text.RegularExpressions.Regex.Match(a, @"\d+(?:\.\d+)?"))
+            .Where(m => m.Success)
+            .Select(m => double.Parse(m.Value, System.Globalization.CultureInfo.InvariantCulture))];
+
     public GenerationResult Generate(RgbImage image, string question, GenerationOptions? options = null, bool keepLogits = false)
     {
         options ??= new GenerationOptions();

@@ -160,6 +160,32 @@ public class ArchitectureTests
     }
 
     [Fact]
+    public void Sampling_is_reproducible_for_a_seed_and_greedy_ignores_the_seed()
+    {
+        using var model = NewModel(seed: 2);
+        using var generator = new Generator(model);
+        var image = TestModels.QaPairs()[1].Image;
+        var sampled = new GenerationOptions { MaxNewTokens = 10, Temperature = 1.5, TopP = 0.9, Seed = 4 };
+        Assert.Equal(generator.Generate(image, "q", sampled).TokenIds, generator.Generate(image, "q", sampled).TokenIds);
+        var seeds = Enumerable.Range(0, 4).Select(s => string.Join(",", generator.Generate(image, "q", sampled with { Seed = s }).TokenIds)).Distinct().Count();
+        Assert.True(seeds > 1, "different seeds should give different samples from an untrained model");
+        var greedy = new GenerationOptions { MaxNewTokens = 10 };
+        Assert.Equal(generator.Generate(image, "q", greedy).TokenIds, generator.Generate(image, "q", greedy with { Seed = 9 }).TokenIds);
+        Assert.True(generator.Generate(image, "q", greedy with { MaxNewTokens = 3 }).TokenIds.Length <= 3);
+    }
+
+    [Fact]
+    public void The_training_benchmark_times_real_steps_of_the_preset()
+    {
+        var result = TrainingBenchmark.Run(new TrainingBenchmarkOptions { Preset = "nano", BatchSize = 2, TextTokens = 8, Steps = 1, WarmupSteps = 0 });
+        using var nano = new SpatialVlmModel(VlmConfig.Preset("nano"));
+        Assert.Equal(nano.ParameterCount(), result.Parameters);
+        Assert.Equal(16 + 8, result.SequenceLength);
+        Assert.True(result.StepsPerSecond > 0 && double.IsFinite(result.StepsPerSecond));
+        Assert.Equal(result.BatchSize * result.SequenceLength * result.StepsPerSecond, result.TokensPerSecond, 6);
+    }
+
+    [Fact]
     public void A_question_longer_than_the_context_is_a_one_line_error()
     {
         using var model = NewModel();

@@ -55,6 +55,45 @@ public class TrainingTests
         Assert.Equal(Enumerable.Range(1, 6), logSteps);
         Assert.True(File.Exists(Path.Combine(splitDir, Trainer.LossCurveFile)));
         Assert.Equal("checkpoints/step-6", File.ReadAllText(Path.Combine(splitDir, "latest")).Trim());
+        // The logged learning rates follow warmup then cosine, across the resume as well.
+        var options = Options(splitDir, 6);
+        var rates = File.ReadAllLines(Path.Combine(splitDir, Trainer.LogFile)).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("lr").GetDouble()).ToArray();
+        for (var s = 0; s < 6; s++) Assert.Equal(options.LearningRate * options.LearningRateFactor(s), rates[s], 9);
+        Assert.Equal(options.LearningRate / 2, rates[0], 9);
+        Assert.Equal(options.LearningRate * options.MinLearningRateRatio, rates[5], 9);
+    }
+
+    private sealed class CancelAfter(int step, CancellationTokenSource source) : ITrainingProgress
+    {
+        public List<TrainingStepReport> Steps { get; } = [];
+        public List<int> Checkpoints { get; } = [];
+        public void StepCompleted(TrainingStepReport report)
+        {
+            Steps.Add(report);
+            if (report.Step == step) source.Cancel();
+        }
+        public void CheckpointWritten(int step, string directory) => Checkpoints.Add(step);
+    }
+
+    [Fact]
+    public void Cancelling_finishes_the_step_writes_a_checkpoint_and_reports_progress()
+    {
+        var (spatial, general) = Streams();
+        var dir = TestModels.TempDirectory();
+        using var cancellation = new CancellationTokenSource();
+        var progress = new CancelAfter(3, cancellation);
+        using (var trainer = Trainer.Create(TestModels.Tiny, Options(dir, 10) with { CheckpointEvery = 2 }))
+        {
+            var result = trainer.Train(spatial, general, progress, cancellation: cancellation.Token);
+            Assert.True(result.Cancelled);
+            Assert.Equal(3, result.LastStep);
+        }
+        Assert.Equal([1, 2, 3], progress.Steps.Select(s => s.Step));
+        Assert.All(progress.Steps, s => Assert.True(s.TokensPerSecond > 0 && double.IsFinite(s.Loss) && s.TotalSteps == 10));
+        Assert.Equal([2, 3], progress.Checkpoints);
+        Assert.Throws<ModelException>(() => Trainer.Create(TestModels.Tiny, Options(dir, 10)));
+        using var resumed = Trainer.Resume(dir);
+        Assert.Equal(3, resumed.Step);
     }
 
     [Fact]
