@@ -101,12 +101,15 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>
-    /// Continues the run in outputDirectory from OUT/latest with the options stored there. steps may lengthen the run
-    /// (the schedule then spans the new total, so the continuation is no longer identical to an uninterrupted run).
+    /// Continues a run with the options stored in its checkpoint: from OUT/latest when given the run folder OUT, or from
+    /// a given OUT/checkpoints/step-N folder. steps may lengthen the run (the schedule then spans the new total, so the
+    /// continuation is no longer identical to an uninterrupted run).
     /// </summary>
-    public static Trainer Resume(string outputDirectory, int? steps = null)
+    public static Trainer Resume(string path, int? steps = null)
     {
-        var directory = Checkpoint.Resolve(outputDirectory);
+        var directory = Checkpoint.Resolve(path);
+        // A step-N folder lives in OUT/checkpoints/; the run continues in OUT.
+        var outputDirectory = HasCheckpoint(path) ? path : Path.GetDirectoryName(Path.GetDirectoryName(directory)!)!;
         var manifest = Checkpoint.ReadManifest(directory);
         if (manifest.Training is null || manifest.Sampler is null || !manifest.Files.ContainsKey(Checkpoint.OptimizerFile))
             throw new CheckpointException($"checkpoint {directory} holds a model only, not a training run to resume");

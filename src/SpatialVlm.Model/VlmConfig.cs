@@ -48,27 +48,27 @@ public sealed record VlmConfig(string Name, VisionConfig Vision, ConnectorConfig
         var vocab = ByteTokenizer.VocabularySize;
         var config = name.Trim().ToLowerInvariant() switch
         {
-            // ~1.8M parameters: 64 px images, 8x8 patches → 64 patches → 16 image tokens.
+            // 1.75M parameters: 64 px images, 8x8 patches → 64 patches → 16 image tokens.
             "nano" => new VlmConfig("nano",
                 new VisionConfig(ImageSize: 64, PatchSize: 8, HiddenSize: 128, Layers: 4, Heads: 4, MlpSize: 512),
                 new ConnectorConfig(ScaleFactor: 2),
                 new TextConfig(vocab, HiddenSize: 128, Layers: 4, Heads: 4, KeyValueHeads: 2, IntermediateSize: 384, RopeTheta: 10_000, MaxPositions: 256)),
-            // ~10M parameters: 128 px, 16 px patches → 64 patches → 16 image tokens.
+            // 10.1M parameters: 128 px, 16 px patches → 64 patches → 16 image tokens.
             "micro" => new VlmConfig("micro",
                 new VisionConfig(ImageSize: 128, PatchSize: 16, HiddenSize: 256, Layers: 6, Heads: 4, MlpSize: 1024),
                 new ConnectorConfig(ScaleFactor: 2),
                 new TextConfig(vocab, HiddenSize: 256, Layers: 6, Heads: 4, KeyValueHeads: 2, IntermediateSize: 768, RopeTheta: 10_000, MaxPositions: 512)),
-            // ~35M parameters: 224 px, 16 px patches → 196 patches is not divisible by 4, so 256 px → 256 patches → 64 image tokens.
+            // 28M parameters: 256 px, 16 px patches → 256 patches → 64 image tokens.
             "small" => new VlmConfig("small",
                 new VisionConfig(ImageSize: 256, PatchSize: 16, HiddenSize: 384, Layers: 8, Heads: 6, MlpSize: 1536),
                 new ConnectorConfig(ScaleFactor: 2),
                 new TextConfig(vocab, HiddenSize: 384, Layers: 8, Heads: 6, KeyValueHeads: 2, IntermediateSize: 1024, RopeTheta: 10_000, MaxPositions: 1024)),
-            // SmolVLM-256M shapes (SigLIP base/16 at 512 px, scale 4 → 64 image tokens; SmolLM2-135M-like decoder).
+            // SmolVLM-256M shapes (SigLIP base/16 at 512 px, scale 4 → 64 image tokens; SmolLM2-135M-like decoder): 200M parameters with the byte vocabulary.
             "smolvlm-256m" => new VlmConfig("smolvlm-256m",
                 new VisionConfig(ImageSize: 512, PatchSize: 16, HiddenSize: 768, Layers: 12, Heads: 12, MlpSize: 3072),
                 new ConnectorConfig(ScaleFactor: 4),
                 new TextConfig(vocab, HiddenSize: 576, Layers: 30, Heads: 9, KeyValueHeads: 3, IntermediateSize: 1536, RopeTheta: 100_000, MaxPositions: 8192)),
-            // SmolVLM-500M shapes (same encoder, SmolLM2-360M-like decoder).
+            // SmolVLM-500M shapes (same encoder, SmolLM2-360M-like decoder): 413M parameters with the byte vocabulary.
             "smolvlm-500m" => new VlmConfig("smolvlm-500m",
                 new VisionConfig(ImageSize: 512, PatchSize: 16, HiddenSize: 768, Layers: 12, Heads: 12, MlpSize: 3072),
                 new ConnectorConfig(ScaleFactor: 4),

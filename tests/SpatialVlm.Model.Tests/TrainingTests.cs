@@ -92,8 +92,12 @@ public class TrainingTests
         Assert.All(progress.Steps, s => Assert.True(s.TokensPerSecond > 0 && double.IsFinite(s.Loss) && s.TotalSteps == 10));
         Assert.Equal([2, 3], progress.Checkpoints);
         Assert.Throws<ModelException>(() => Trainer.Create(TestModels.Tiny, Options(dir, 10)));
-        using var resumed = Trainer.Resume(dir);
-        Assert.Equal(3, resumed.Step);
+        using (var resumed = Trainer.Resume(dir))
+            Assert.Equal(3, resumed.Step);
+        // An older step folder resumes too, and the run continues in its run folder.
+        using var fromStep2 = Trainer.Resume(Path.Combine(dir, "checkpoints", "step-2"));
+        Assert.Equal(2, fromStep2.Step);
+        Assert.Equal(Path.GetFullPath(dir), fromStep2.Options.OutputDirectory);
     }
 
     [Fact]
