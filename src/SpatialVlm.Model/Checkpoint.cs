@@ -42,9 +42,13 @@ public static class Checkpoint
     };
 
     /// <summary>Saves a model alone (config, tokenizer, weights) into a checkpoint folder: enough for inference.</summary>
-    public static void SaveModel(SpatialVlmModel model, string directory, int step = 0) =>
+    public static void SaveModel(SpatialVlmModel model, string directory, int step = 0, VlmTokenizer? tokenizer = null)
+    {
+        tokenizer ??= ByteTokenizer.Instance;
+        tokenizer.RequireFits(model.Config);
         WriteFolder(directory, new Dictionary<string, Action<Stream>> { [ModelFile] = s => model.save(s) },
-            files => new CheckpointManifest(FormatName, model.Config, ByteTokenizer.Instance.Describe(), step, null, null, null, null, files));
+            files => new CheckpointManifest(FormatName, model.Config, tokenizer.Describe(), step, null, null, null, null, files));
+    }
 
     /// <summary>
     /// The checkpoint folder a path names: a checkpoint folder itself, a run folder (its OUT/latest is followed),
@@ -88,16 +92,27 @@ public static class Checkpoint
     /// Loads the model a checkpoint describes. With expectedConfig, a checkpoint made for another configuration is a
     /// one-line CheckpointException instead of a shape error deep in the loader.
     /// </summary>
-    public static (SpatialVlmModel Model, CheckpointManifest Manifest) LoadModel(string checkpointPath, string device = "cpu", VlmConfig? expectedConfig = null)
+    public static (SpatialVlmModel Model, VlmTokenizer Tokenizer, CheckpointManifest Manifest) LoadModel(string checkpointPath, string device = "cpu", VlmConfig? expectedConfig = null)
     {
         var manifest = ReadManifest(checkpointPath);
         if (expectedConfig is not null) RequireSameConfig(manifest.Config, expectedConfig, checkpointPath);
-        ByteTokenizer.FromDescription(manifest.Tokenizer);
-        try { manifest.Config.Validate(); }
-        catch (ModelException e) { throw new CheckpointException($"checkpoint {checkpointPath}: {e.Message}", e); }
+        var tokenizer = TokenizerOf(manifest, checkpointPath);
         var model = new SpatialVlmModel(manifest.Config, device);
         LoadWeights(model, Path.Combine(Resolve(checkpointPath), ModelFile));
-        return (model, manifest);
+        return (model, tokenizer, manifest);
+    }
+
+    /// <summary>The manifest's tokenizer, checked against its model configuration.</summary>
+    internal static VlmTokenizer TokenizerOf(CheckpointManifest manifest, string where)
+    {
+        var tokenizer = VlmTokenizer.FromDescription(manifest.Tokenizer);
+        try
+        {
+            manifest.Config.Validate();
+            tokenizer.RequireFits(manifest.Config);
+        }
+        catch (ModelException e) when (e is not CheckpointException) { throw new CheckpointException($"checkpoint {where}: {e.Message}", e); }
+        return tokenizer;
     }
 
     internal static void RequireSameConfig(VlmConfig found, VlmConfig expected, string where)

@@ -24,18 +24,24 @@ public sealed record GenerationResult(string Text, int[] TokenIds, bool StoppedA
 public sealed class Generator : IDisposable
 {
     public SpatialVlmModel Model { get; }
-    public ByteTokenizer Tokenizer { get; }
+    public VlmTokenizer Tokenizer { get; }
     private readonly bool ownsModel;
 
-    public Generator(SpatialVlmModel model, bool ownsModel = false)
+    /// <summary>A generator over a model in memory; the tokenizer defaults to the byte tokenizer.</summary>
+    public Generator(SpatialVlmModel model, VlmTokenizer? tokenizer = null, bool ownsModel = false)
     {
         Model = model;
-        Tokenizer = ByteTokenizer.Instance;
+        Tokenizer = tokenizer ?? ByteTokenizer.Instance;
+        Tokenizer.RequireFits(model.Config);
         this.ownsModel = ownsModel;
     }
 
-    /// <summary>Loads a checkpoint folder, a run folder (follows its latest) or a latest pointer file.</summary>
-    public static Generator Load(string checkpointPath, string device = "cpu") => new(Checkpoint.LoadModel(checkpointPath, device).Model, ownsModel: true);
+    /// <summary>Loads a checkpoint folder, a run folder (follows its latest) or a latest pointer file, with the tokenizer saved in it.</summary>
+    public static Generator Load(string checkpointPath, string device = "cpu")
+    {
+        var (model, tokenizer, _) = Checkpoint.LoadModel(checkpointPath, device);
+        return new Generator(model, tokenizer, ownsModel: true);
+    }
 
     public string Answer(RgbImage image, string question, GenerationOptions? options = null) => Generate(image, question, options).Text;
 
@@ -80,7 +86,7 @@ public sealed class Generator : IDisposable
             var next = Choose(logits[0, -1], options, random, stepLogits);
             while (true)
             {
-                if (next == ByteTokenizer.Eos) { stoppedAtEos = true; break; }
+                if (next == Tokenizer.EosId) { stoppedAtEos = true; break; }
                 generated.Add(next);
                 if (generated.Count >= maxNew) break;
                 using var stepScope = NewDisposeScope();

@@ -59,7 +59,7 @@ public sealed class SpatialVlmModel : nn.Module
         if (pixelValues is not null)
         {
             var imageEmbeds = EncodeImages(pixelValues);                  // [B,I,Dt]
-            var isImage = inputIds.eq(ByteTokenizer.Image);               // [B,T]
+            var isImage = inputIds.eq(Config.ImageTokenId);               // [B,T]
             var placeholders = isImage.sum().item<long>();
             if (placeholders != imageEmbeds.shape[0] * imageEmbeds.shape[1])
                 throw new ModelException($"the prompt holds {placeholders} <image> tokens but the images give {imageEmbeds.shape[0] * imageEmbeds.shape[1]}");

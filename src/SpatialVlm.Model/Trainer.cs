@@ -52,12 +52,14 @@ public sealed class Trainer : IDisposable
     private readonly torch.optim.lr_scheduler.LRScheduler scheduler;
     private readonly Parameter[] trainable;
     private readonly SeededRandom answerNoiseRandom;
+    public VlmTokenizer Tokenizer { get; }
     private MixtureSamplerState? samplerState;
     private double? lastLoss;
 
-    private Trainer(SpatialVlmModel model, TrainingOptions options, CheckpointManifest? resumeFrom, string? resumeDirectory)
+    private Trainer(SpatialVlmModel model, VlmTokenizer tokenizer, TrainingOptions options, CheckpointManifest? resumeFrom, string? resumeDirectory)
     {
         Model = model;
+        Tokenizer = tokenizer;
         Options = options;
         device = TorchRuntime.ResolveDevice(options.Device);
         if (options.FreezeVision)
@@ -86,10 +88,16 @@ public sealed class Trainer : IDisposable
         for (var s = 0; s < Step; s++) scheduler.step();
     }
 
-    /// <summary>A new run in options.OutputDirectory; fails if that folder already holds one (resume it instead).</summary>
-    public static Trainer Create(VlmConfig config, TrainingOptions options)
+    /// <summary>
+    /// A new run in options.OutputDirectory; fails if that folder already holds one (resume it instead). The tokenizer
+    /// defaults to the byte tokenizer; another one needs config.ForTokenizer(tokenizer).
+    /// </summary>
+    public static Trainer Create(VlmConfig config, TrainingOptions options, VlmTokenizer? tokenizer = null)
     {
         options = options.Validated();
+        tokenizer ??= ByteTokenizer.Instance;
+        config.Validate();
+        tokenizer.RequireFits(config);
         if (HasCheckpoint(options.OutputDirectory))
             throw new ModelException($"{options.OutputDirectory} already holds a training run; resume it or choose another folder");
         torch.set_num_threads(options.Threads);
@@ -97,7 +105,7 @@ public sealed class Trainer : IDisposable
         var model = new SpatialVlmModel(config, options.Device, options.Seed);
         Directory.CreateDirectory(options.OutputDirectory);
         File.Delete(Path.Combine(options.OutputDirectory, LogFile));
-        return new Trainer(model, options, null, null);
+        return new Trainer(model, tokenizer, options, null, null);
     }
 
     /// <summary>
@@ -113,7 +121,7 @@ public sealed class Trainer : IDisposable
         var manifest = Checkpoint.ReadManifest(directory);
         if (manifest.Training is null || manifest.Sampler is null || !manifest.Files.ContainsKey(Checkpoint.OptimizerFile))
             throw new CheckpointException($"checkpoint {directory} holds a model only, not a training run to resume");
-        ByteTokenizer.FromDescription(manifest.Tokenizer);
+        var tokenizer = Checkpoint.TokenizerOf(manifest, directory);
         // The run keeps its folder even when it was moved; the stored path is only where it was written.
         var options = (manifest.Training with { OutputDirectory = Path.GetFullPath(outputDirectory) }) with { Steps = steps ?? manifest.Training.Steps };
         options = options.Validated();
@@ -122,14 +130,14 @@ public sealed class Trainer : IDisposable
         var model = new SpatialVlmModel(manifest.Config, options.Device);
         Checkpoint.LoadWeights(model, Path.Combine(directory, Checkpoint.ModelFile));
         TruncateLog(Path.Combine(options.OutputDirectory, LogFile), manifest.Step);
-        return new Trainer(model, options, manifest, directory);
+        return new Trainer(model, tokenizer, options, manifest, directory);
     }
 
     public static bool HasCheckpoint(string outputDirectory) => File.Exists(Path.Combine(outputDirectory, Checkpoint.LatestPointerFile));
 
-    /// <summary>Tokens an example occupies: prompt with image placeholders, answer, &lt;eos&gt;.</summary>
-    public static int TokenCount(VlmConfig config, TrainingExample example) =>
-        3 + config.ImageTokenCount + System.Text.Encoding.UTF8.GetByteCount(example.Question) + System.Text.Encoding.UTF8.GetByteCount(example.Answer) + 1;
+    /// <summary>Tokens an example occupies: prompt with image placeholders, answer, &lt;eos&gt; (before answer noise).</summary>
+    public int TokenCount(TrainingExample example) =>
+        3 + Config.ImageTokenCount + Tokenizer.EncodeText(example.Question).Length + Tokenizer.EncodeText(example.Answer).Length + 1;
 
     /// <summary>
     /// Trains until options.Steps (or stopAfterStep) and writes a checkpoint at the end. The example streams must
@@ -145,7 +153,7 @@ public sealed class Trainer : IDisposable
         string? lastCheckpoint = null;
         var cancelled = false;
         using var sampler = new MixtureSampler(spatialExamples, generalExamples, Options.SpatialTokenShare, (ulong)Options.Seed,
-            e => TokenCount(Config, e), samplerState);
+            TokenCount, samplerState);
         torch.set_num_threads(Options.Threads);
         Model.train();
         var logPath = Path.Combine(Options.OutputDirectory, LogFile);
@@ -198,7 +206,7 @@ public sealed class Trainer : IDisposable
         {
             var logits = Model.Forward(batch.InputIds, batch.PixelValues);                     // [B,T,V]
             var summed = F.cross_entropy(logits.view(-1, logits.shape[^1]), batch.Targets.view(-1),
-                ignore_index: ByteTokenizer.IgnoredLabel, reduction: nn.Reduction.Sum);
+                ignore_index: VlmTokenizer.IgnoredLabel, reduction: nn.Reduction.Sum);
             var part = summed / answerTokens;
             part.backward();
             loss += part.item<float>();
@@ -219,7 +227,7 @@ public sealed class Trainer : IDisposable
     /// <summary>Right-padded ids [B,T], next-token targets [B,T] (−100 outside answers), pixels [B,3,S,S].</summary>
     private Batch Collate(IReadOnlyList<TrainingExample> examples)
     {
-        var tokenizer = ByteTokenizer.Instance;
+        var tokenizer = Tokenizer;
         var sequences = new List<(int[] Prompt, int[] Answer)>();
         foreach (var e in examples)
         {
@@ -233,8 +241,8 @@ public sealed class Trainer : IDisposable
         var length = sequences.Max(s => s.Prompt.Length + s.Answer.Length);
         var ids = new long[examples.Count * length];
         var targets = new long[examples.Count * length];
-        Array.Fill(ids, ByteTokenizer.Pad);
-        Array.Fill(targets, ByteTokenizer.IgnoredLabel);
+        Array.Fill(ids, (long)tokenizer.PadId);
+        Array.Fill(targets, VlmTokenizer.IgnoredLabel);
         int answerTokens = 0, tokens = 0;
         for (var b = 0; b < sequences.Count; b++)
         {
@@ -266,7 +274,7 @@ public sealed class Trainer : IDisposable
             [Checkpoint.ModelFile] = s => Model.save(s),
             [Checkpoint.OptimizerFile] = s => { using var w = new BinaryWriter(s, System.Text.Encoding.UTF8, leaveOpen: true); optimizer.save_state_dict(w); },
             [Checkpoint.TorchRandomStateFile] = s => s.Write(torchRandomState),
-        }, files => new CheckpointManifest(Checkpoint.FormatName, Config, ByteTokenizer.Instance.Describe(), Step, Options,
+        }, files => new CheckpointManifest(Checkpoint.FormatName, Config, Tokenizer.Describe(), Step, Options,
             samplerState ?? new MixtureSamplerState((ulong)Options.Seed, new(0, 0), new(0, 0), 0, 0, 0, 0),
             answerNoiseRandom.State, lastLoss, files));
         AtomicFile.WriteAllText(Path.Combine(Options.OutputDirectory, Checkpoint.LatestPointerFile), $"{CheckpointsFolder}/step-{Step}\n");

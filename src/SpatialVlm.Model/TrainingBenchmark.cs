@@ -49,17 +49,17 @@ public static class TrainingBenchmark
         using var generator = new torch.Generator((ulong)options.Seed, torch.CPU);
         // Every sequence: the image placeholders, then random bytes; the loss covers the text part.
         using var text = torch.randint(0, 256, [options.BatchSize, options.TextTokens], generator: generator);
-        using var images = torch.full([options.BatchSize, config.ImageTokenCount], ByteTokenizer.Image, dtype: int64);
+        using var images = torch.full([options.BatchSize, config.ImageTokenCount], config.ImageTokenId, dtype: int64);
         using var ids = torch.cat([images, text], dim: 1).to(device);                                        // [B,T]
-        using var targets = torch.cat([torch.full([options.BatchSize, config.ImageTokenCount - 1], ByteTokenizer.IgnoredLabel, dtype: int64), text,
-            torch.full([options.BatchSize, 1], ByteTokenizer.IgnoredLabel, dtype: int64)], dim: 1).to(device); // [B,T]
+        using var targets = torch.cat([torch.full([options.BatchSize, config.ImageTokenCount - 1], VlmTokenizer.IgnoredLabel, dtype: int64), text,
+            torch.full([options.BatchSize, 1], VlmTokenizer.IgnoredLabel, dtype: int64)], dim: 1).to(device); // [B,T]
         using var pixels = (torch.rand([options.BatchSize, 3, config.Vision.ImageSize, config.Vision.ImageSize], generator: generator) * 2 - 1).to(device);
         void Step()
         {
             using var scope = NewDisposeScope();
             optimizer.zero_grad();
             var logits = model.Forward(ids, pixels);                                                          // [B,T,V]
-            var loss = F.cross_entropy(logits.view(-1, logits.shape[^1]), targets.view(-1), ignore_index: ByteTokenizer.IgnoredLabel);
+            var loss = F.cross_entropy(logits.view(-1, logits.shape[^1]), targets.view(-1), ignore_index: VlmTokenizer.IgnoredLabel);
             loss.backward();
             nn.utils.clip_grad_norm_(model.parameters(), 1.0);
             optimizer.step();

@@ -34,18 +34,26 @@ public sealed record TextConfig(
     [JsonIgnore] public int HeadDim => HiddenSize / Heads;
 }
 
-/// <summary>A whole model's shape. Presets: nano, micro, small (CPU-trainable to increasingly slow degrees), smolvlm-256m and smolvlm-500m (GPU-meant shapes).</summary>
-public sealed record VlmConfig(string Name, VisionConfig Vision, ConnectorConfig Connector, TextConfig Text)
+/// <summary>
+/// A whole model's shape. Presets: nano, micro, small (CPU-trainable to increasingly slow degrees), smolvlm-256m and
+/// smolvlm-500m (GPU-meant shapes). ImageTokenId is the id of the &lt;image&gt; placeholder whose embeddings the
+/// connector's outputs replace (the byte tokenizer's by default; ForTokenizer fits another tokenizer).
+/// </summary>
+public sealed record VlmConfig(string Name, VisionConfig Vision, ConnectorConfig Connector, TextConfig Text, int ImageTokenId = ByteTokenizer.Image)
 {
+    /// <summary>This shape with the vocabulary and image token of another tokenizer.</summary>
+    public VlmConfig ForTokenizer(VlmTokenizer tokenizer) =>
+        this with { Text = Text with { VocabSize = tokenizer.VocabularySize }, ImageTokenId = tokenizer.ImageId };
+
     /// <summary>Image tokens each image occupies in the prompt: patches / scale².</summary>
     [JsonIgnore] public int ImageTokenCount => Vision.PatchCount / (Connector.ScaleFactor * Connector.ScaleFactor);
 
     public static IReadOnlyList<string> PresetNames { get; } = ["nano", "micro", "small", "smolvlm-256m", "smolvlm-500m"];
 
-    /// <summary>A named preset; the vocabulary is the byte tokenizer's.</summary>
+    /// <summary>A named preset with the byte tokenizer's vocabulary.</summary>
     public static VlmConfig Preset(string name)
     {
-        var vocab = ByteTokenizer.VocabularySize;
+        var vocab = ByteTokenizer.Size;
         var config = name.Trim().ToLowerInvariant() switch
         {
             // 1.75M parameters: 64 px images, 8x8 patches → 64 patches → 16 image tokens.
@@ -89,7 +97,7 @@ public sealed record VlmConfig(string Name, VisionConfig Vision, ConnectorConfig
         Require(Text.Heads > 0 && Text.HiddenSize % Text.Heads == 0, $"text hidden size {Text.HiddenSize} is not divisible by {Text.Heads} heads");
         Require(Text.HeadDim % 2 == 0, $"text head size {Text.HeadDim} must be even for rotary embeddings");
         Require(Text.KeyValueHeads > 0 && Text.Heads % Text.KeyValueHeads == 0, $"{Text.Heads} query heads are not a multiple of {Text.KeyValueHeads} key/value heads");
-        Require(Text.VocabSize == ByteTokenizer.VocabularySize, $"vocabulary {Text.VocabSize} differs from the byte tokenizer's {ByteTokenizer.VocabularySize}");
+        Require(Text.VocabSize > 0 && ImageTokenId >= 0 && ImageTokenId < Text.VocabSize, $"image token {ImageTokenId} lies outside the vocabulary of {Text.VocabSize}");
         Require(Text.MaxPositions > ImageTokenCount + 8, $"{Text.MaxPositions} positions leave no room for text after {ImageTokenCount} image tokens");
         Require(Vision.Layers >= 0 && Text.Layers > 0, "layer counts must be positive");
     }

@@ -87,6 +87,7 @@ public class DataTests
         var answer = t.EncodeAnswer("1.5 m — près");
         Assert.Equal(ByteTokenizer.Eos, answer[^1]);
         Assert.Equal("1.5 m — près", t.Decode(answer));
-        Assert.Throws<CheckpointException>(() => ByteTokenizer.FromDescription(new TokenizerDescription("bpe", 50000, [])));
+        Assert.Throws<CheckpointException>(() => VlmTokenizer.FromDescription(new TokenizerDescription("sentencepiece", 50000, [])));
+        Assert.Throws<CheckpointException>(() => VlmTokenizer.FromDescription(new TokenizerDescription(BpeVlmTokenizer.Kind, 50000, [])));
     }
 }

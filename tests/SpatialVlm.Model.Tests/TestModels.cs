@@ -11,7 +11,7 @@ internal static class TestModels
     {
         Name = "tiny-test",
         Vision = new VisionConfig(ImageSize: 32, PatchSize: 8, HiddenSize: 64, Layers: 2, Heads: 4, MlpSize: 128),
-        Text = new TextConfig(ByteTokenizer.VocabularySize, HiddenSize: 64, Layers: 2, Heads: 4, KeyValueHeads: 2, IntermediateSize: 128, RopeTheta: 10_000, MaxPositions: 96),
+        Text = new TextConfig(ByteTokenizer.Size, HiddenSize: 64, Layers: 2, Heads: 4, KeyValueHeads: 2, IntermediateSize: 128, RopeTheta: 10_000, MaxPositions: 96),
     };
 
     /// <summary>A w×h image of one background colour with a filled square of another.</summary>

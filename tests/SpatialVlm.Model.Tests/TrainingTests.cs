@@ -146,7 +146,8 @@ public class TrainingTests
         using var model = new SpatialVlmModel(TestModels.Tiny, initSeed: 3);
         var dir = Path.Combine(TestModels.TempDirectory(), "saved");
         Checkpoint.SaveModel(model, dir);
-        var (loaded, manifest) = Checkpoint.LoadModel(dir);
+        var (loaded, tokenizer, manifest) = Checkpoint.LoadModel(dir);
+        Assert.Same(ByteTokenizer.Instance, tokenizer);
         using var _ = loaded;
         Assert.Equal(TestModels.Tiny, manifest.Config);
         using var noGrad = torch.no_grad();
