@@ -41,9 +41,11 @@ public sealed class Trainer : IDisposable
     public const string LossCurveFile = "loss.png";
     private const string CheckpointsFolder = "checkpoints";
 
+    /// <summary>The model being trained; owned (and disposed) by the trainer.</summary>
     public SpatialVlmModel Model { get; }
     public VlmConfig Config => Model.Config;
     public TrainingOptions Options { get; }
+    public VlmTokenizer Tokenizer { get; }
     /// <summary>Optimizer steps completed so far.</summary>
     public int Step { get; private set; }
 
@@ -52,7 +54,6 @@ public sealed class Trainer : IDisposable
     private readonly torch.optim.lr_scheduler.LRScheduler scheduler;
     private readonly Parameter[] trainable;
     private readonly SeededRandom answerNoiseRandom;
-    public VlmTokenizer Tokenizer { get; }
     private MixtureSamplerState? samplerState;
     private double? lastLoss;
 
@@ -75,8 +76,15 @@ public sealed class Trainer : IDisposable
         answerNoiseRandom = new SeededRandom(resumeFrom?.AnswerNoiseRandomState ?? (ulong)options.Seed ^ 0xA5A5_5A5A_C3C3_3C3CUL);
         if (resumeFrom is not null)
         {
-            using (var reader = new BinaryReader(File.OpenRead(Path.Combine(resumeDirectory!, Checkpoint.OptimizerFile))))
+            try
+            {
+                using var reader = new BinaryReader(File.OpenRead(Path.Combine(resumeDirectory!, Checkpoint.OptimizerFile)));
                 optimizer.load_state_dict(reader);
+            }
+            catch (Exception e) when (e is not SpatialVlmException)
+            {
+                throw new CheckpointException($"cannot load the optimizer state of {resumeDirectory}: {e.Message.Split('\n')[0]}", e);
+            }
             // The loaded groups carry the decayed rate; the schedule below recomputes it from the base rate and the step.
             foreach (var group in optimizer.ParamGroups) { group.InitialLearningRate = options.LearningRate; group.LearningRate = options.LearningRate; }
             Checkpoint.RestoreTorchRandomState(File.ReadAllBytes(Path.Combine(resumeDirectory!, Checkpoint.TorchRandomStateFile)));

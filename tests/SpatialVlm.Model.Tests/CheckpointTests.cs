@@ -63,6 +63,25 @@ public class CheckpointTests
     }
 
     [Fact]
+    public void An_unreadable_optimizer_state_is_a_checkpoint_error_on_resume()
+    {
+        var run = TestModels.TempDirectory();
+        using (var trainer = Trainer.Create(TestModels.Tiny, new TrainingOptions { OutputDirectory = run, Steps = 1, BatchSize = 2, WarmupSteps = 0 }))
+            trainer.Train(TestModels.QaPairs());
+        var step = Checkpoint.Resolve(run);
+        var optimizerFile = Path.Combine(step, Checkpoint.OptimizerFile);
+        File.WriteAllBytes(optimizerFile, [1, 2, 3, 4, 5, 6, 7, 8]);
+        // With a matching size and hash recorded, only the loader can notice.
+        var manifestPath = Path.Combine(step, Checkpoint.ManifestFile);
+        var manifest = System.Text.Json.JsonSerializer.Deserialize<CheckpointManifest>(File.ReadAllText(manifestPath), Checkpoint.Json)!;
+        manifest.Files[Checkpoint.OptimizerFile] = new CheckpointFile(8, Checkpoint.Sha256Of(optimizerFile));
+        File.WriteAllText(manifestPath, System.Text.Json.JsonSerializer.Serialize(manifest, Checkpoint.Json));
+        var error = Assert.Throws<CheckpointException>(() => Trainer.Resume(run));
+        Assert.Contains("optimizer", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
     public void Missing_and_unreadable_checkpoints_are_checkpoint_errors()
     {
         var empty = TestModels.TempDirectory();
