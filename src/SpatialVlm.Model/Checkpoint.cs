@@ -19,7 +19,8 @@ public sealed record CheckpointManifest(
     MixtureSamplerState? Sampler,
     ulong? AnswerNoiseRandomState,
     double? LastLoss,
-    Dictionary<string, CheckpointFile> Files);
+    Dictionary<string, CheckpointFile> Files,
+    long? SkippedTooLong = null);
 
 /// <summary>
 /// A checkpoint is a folder: checkpoint.json, model.bin (TorchSharp state dict), and for training checkpoints

@@ -66,6 +66,8 @@ public sealed class SpatialVlmModel : nn.Module
             // Idefics3's inputs_merger: the placeholders' embeddings are replaced, in order, by the image features.
             embeds = embeds.masked_scatter(isImage.unsqueeze(-1), imageEmbeds.to(embeds.dtype)); // [B,T,Dt]
         }
+        else if ((cache is null || cache.Length == 0) && inputIds.eq(Config.ImageTokenId).any().item<bool>())
+            throw new ModelException("the prompt holds <image> tokens but no image was given");
         var hidden = model.text_model.forward(embeds, cache);            // [B,T,Dt]
         return lm_head.forward(hidden).MoveToOuterDisposeScope();         // [B,T,V]
     }

@@ -18,6 +18,7 @@ public sealed record TrainingStepReport(
     double GradientNorm,
     double TokensPerSecond,
     double SpatialTokenShare,
+    long SkippedTooLong,
     TimeSpan StepTime);
 
 /// <summary>Receives progress; the CLI renders it. Called on the training thread.</summary>
@@ -91,6 +92,7 @@ public sealed class Trainer : IDisposable
             Step = resumeFrom.Step;
             samplerState = resumeFrom.Sampler;
             lastLoss = resumeFrom.LastLoss;
+            SkippedTooLong = resumeFrom.SkippedTooLong ?? 0;
         }
         scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, s => options.LearningRateFactor(s));
         for (var s = 0; s < Step; s++) scheduler.step();
@@ -181,6 +183,7 @@ public sealed class Trainer : IDisposable
                 grad_norm = report.GradientNorm,
                 tokens_per_s = report.TokensPerSecond,
                 spatial_token_share = report.SpatialTokenShare,
+                skipped_too_long = report.SkippedTooLong,
             }) + "\n");
             progress?.StepCompleted(report);
             if (Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0 && Step < lastStep)
@@ -204,7 +207,7 @@ public sealed class Trainer : IDisposable
         using var scope = NewDisposeScope();
         var microBatches = new List<Batch>();
         for (var m = 0; m < Options.GradientAccumulation; m++)
-            microBatches.Add(Collate([.. Enumerable.Range(0, Options.BatchSize).Select(_ => sampler.Next())]));
+            microBatches.Add(Collate([.. Enumerable.Range(0, Options.BatchSize).Select(_ => DrawFitting(sampler))]));
         // The loss is the mean over every answer token of the whole step, however the step is split.
         var answerTokens = microBatches.Sum(b => b.AnswerTokens);
         var learningRate = optimizer.ParamGroups.First().LearningRate;
@@ -227,25 +230,38 @@ public sealed class Trainer : IDisposable
         clock.Stop();
         var tokens = microBatches.Sum(b => b.Tokens);
         return new TrainingStepReport(Step + 1, Options.Steps, loss, learningRate, gradientNorm,
-            tokens / Math.Max(1e-9, clock.Elapsed.TotalSeconds), sampler.SpatialTokenShareSoFar, clock.Elapsed);
+            tokens / Math.Max(1e-9, clock.Elapsed.TotalSeconds), sampler.SpatialTokenShareSoFar, SkippedTooLong, clock.Elapsed);
     }
 
     private sealed record Batch(Tensor InputIds, Tensor Targets, Tensor PixelValues, int AnswerTokens, int Tokens);
+    private sealed record TokenizedExample(TrainingExample Example, int[] Prompt, int[] Answer);
+
+    /// <summary>
+    /// The next example that fits the model's positions, tokenized, with answer noise applied. Examples that do not fit
+    /// are skipped and counted (SkippedTooLong) rather than ending a long run; a stream with nothing that fits is an error.
+    /// </summary>
+    private TokenizedExample DrawFitting(MixtureSampler sampler)
+    {
+        for (var attempt = 0; attempt < 10_000; attempt++)
+        {
+            var e = sampler.Next();
+            var answer = e.Kind == ExampleKind.Spatial ? AnswerNoise.Perturb(e.Answer, Options.AnswerNoiseSigma, answerNoiseRandom) : e.Answer;
+            var prompt = Tokenizer.EncodePrompt(e.Question, Config.ImageTokenCount);
+            var answerIds = Tokenizer.EncodeAnswer(answer);
+            if (prompt.Length + answerIds.Length <= Config.Text.MaxPositions) return new TokenizedExample(e, prompt, answerIds);
+            SkippedTooLong++;
+        }
+        throw new ModelException($"10000 examples in a row exceed model '{Config.Name}''s {Config.Text.MaxPositions} positions");
+    }
+
+    /// <summary>Examples skipped so far because question and answer did not fit the model's positions.</summary>
+    public long SkippedTooLong { get; private set; }
 
     /// <summary>Right-padded ids [B,T], next-token targets [B,T] (−100 outside answers), pixels [B,3,S,S].</summary>
-    private Batch Collate(IReadOnlyList<TrainingExample> examples)
+    private Batch Collate(IReadOnlyList<TokenizedExample> examples)
     {
         var tokenizer = Tokenizer;
-        var sequences = new List<(int[] Prompt, int[] Answer)>();
-        foreach (var e in examples)
-        {
-            var answer = e.Kind == ExampleKind.Spatial ? AnswerNoise.Perturb(e.Answer, Options.AnswerNoiseSigma, answerNoiseRandom) : e.Answer;
-            var prompt = tokenizer.EncodePrompt(e.Question, Config.ImageTokenCount);
-            var answerIds = tokenizer.EncodeAnswer(answer);
-            if (prompt.Length + answerIds.Length > Config.Text.MaxPositions)
-                throw new ModelException($"example {e.Id} needs {prompt.Length + answerIds.Length} tokens; model '{Config.Name}' holds {Config.Text.MaxPositions}");
-            sequences.Add((prompt, answerIds));
-        }
+        var sequences = examples.Select(e => (e.Prompt, e.Answer)).ToList();
         var length = sequences.Max(s => s.Prompt.Length + s.Answer.Length);
         var ids = new long[examples.Count * length];
         var targets = new long[examples.Count * length];
@@ -268,7 +284,7 @@ public sealed class Trainer : IDisposable
         return new Batch(
             tensor(ids, [examples.Count, length], device: device),
             tensor(targets, [examples.Count, length], device: device),
-            ImagePreprocessor.ToPixelValues([.. examples.Select(e => e.Image)], Config.Vision.ImageSize, device),
+            ImagePreprocessor.ToPixelValues([.. examples.Select(e => e.Example.Image)], Config.Vision.ImageSize, device),
             answerTokens, tokens);
     }
 
@@ -284,7 +300,7 @@ public sealed class Trainer : IDisposable
             [Checkpoint.TorchRandomStateFile] = s => s.Write(torchRandomState),
         }, files => new CheckpointManifest(Checkpoint.FormatName, Config, Tokenizer.Describe(), Step, Options,
             samplerState ?? new MixtureSamplerState((ulong)Options.Seed, new(0, 0), new(0, 0), 0, 0, 0, 0),
-            answerNoiseRandom.State, lastLoss, files));
+            answerNoiseRandom.State, lastLoss, files, SkippedTooLong));
         AtomicFile.WriteAllText(Path.Combine(Options.OutputDirectory, Checkpoint.LatestPointerFile), $"{CheckpointsFolder}/step-{Step}\n");
         PruneCheckpoints();
         var logPath = Path.Combine(Options.OutputDirectory, LogFile);

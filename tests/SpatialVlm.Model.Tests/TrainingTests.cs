@@ -101,6 +101,25 @@ public class TrainingTests
     }
 
     [Fact]
+    public void Examples_longer_than_the_context_are_skipped_and_counted()
+    {
+        var pairs = TestModels.QaPairs().ToList();
+        var tooLong = pairs[0] with { Id = "too-long", Question = new string('?', 120) };
+        var dir = TestModels.TempDirectory();
+        using (var trainer = Trainer.Create(TestModels.Tiny, new TrainingOptions { OutputDirectory = dir, Steps = 2, BatchSize = 4, WarmupSteps = 0, CheckpointEvery = 0 }))
+        {
+            var result = trainer.Train([tooLong, .. pairs]);
+            Assert.Equal(2, result.Losses.Count);
+            // 8 fitting examples from a stream of 7 that starts with the long one: it comes up on both passes.
+            Assert.Equal(2, trainer.SkippedTooLong);
+        }
+        using (var resumed = Trainer.Resume(dir))
+            Assert.Equal(2, resumed.SkippedTooLong);
+        using var onlyLong = Trainer.Create(TestModels.Tiny, new TrainingOptions { OutputDirectory = TestModels.TempDirectory(), Steps = 1, BatchSize = 1 });
+        Assert.Contains("exceed", Assert.Throws<ModelException>(() => onlyLong.Train([tooLong])).Message);
+    }
+
+    [Fact]
     public void Accumulating_two_half_batches_matches_one_whole_batch()
     {
         var pairs = TestModels.QaPairs();
