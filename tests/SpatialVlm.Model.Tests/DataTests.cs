@@ -77,6 +77,24 @@ public class DataTests
     }
 
     [Fact]
+    public void Images_are_squashed_to_the_model_square_and_scaled_to_minus_one_one()
+    {
+        // 4×2: left half black, right half white, a red pixel top-left.
+        var image = new Core.RgbImage(4, 2);
+        for (var y = 0; y < 2; y++) for (var x = 2; x < 4; x++) Array.Fill(image.Pixels, (byte)255, (y * 4 + x) * 3, 3);
+        image.Pixels[0] = 255;
+        using var pixels = ImagePreprocessor.ToPixelValues([image, image], 8);
+        Assert.Equal(new long[] { 2, 3, 8, 8 }, pixels.shape);
+        var v = pixels.data<float>().ToArray();
+        float At(int b, int c, int y, int x) => v[((b * 3 + c) * 8 + y) * 8 + x];
+        Assert.Equal(-1f, At(0, 1, 7, 0), 5);        // black bottom-left, green channel
+        Assert.Equal(1f, At(0, 1, 0, 7), 5);         // white top-right
+        Assert.Equal(1f, At(1, 0, 0, 0), 5);         // red corner pixel, red channel
+        Assert.Equal(-1f, At(1, 1, 0, 0), 5);        // ... with no green
+        Assert.All(v, x => Assert.InRange(x, -1f, 1f));
+    }
+
+    [Fact]
     public void The_chat_format_puts_image_placeholders_between_user_and_question()
     {
         var t = ByteTokenizer.Instance;

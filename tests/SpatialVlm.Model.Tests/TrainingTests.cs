@@ -53,7 +53,8 @@ public class TrainingTests
         // The log of the resumed run holds each step once.
         var logSteps = File.ReadAllLines(Path.Combine(splitDir, Trainer.LogFile)).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("step").GetInt32());
         Assert.Equal(Enumerable.Range(1, 6), logSteps);
-        Assert.True(File.Exists(Path.Combine(splitDir, Trainer.LossCurveFile)));
+        using (var curve = SkiaSharp.SKBitmap.Decode(Path.Combine(splitDir, Trainer.LossCurveFile)))
+            Assert.Equal((800, 450), (curve.Width, curve.Height));
         Assert.Equal("checkpoints/step-6", File.ReadAllText(Path.Combine(splitDir, "latest")).Trim());
         // The logged learning rates follow warmup then cosine, across the resume as well.
         var options = Options(splitDir, 6);
