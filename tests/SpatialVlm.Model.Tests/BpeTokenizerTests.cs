@@ -3,8 +3,12 @@ using SpatialVlm.Core.Training;
 
 namespace SpatialVlm.Model.Tests;
 
-public class BpeTokenizerTests
+public sealed class BpeTokenizerTests : IDisposable
 {
+    private readonly TempFolders temp = new();
+
+    public void Dispose() => temp.Dispose();
+
     /// <summary>GPT-2's byte → printable character table, as byte-level vocab.json files spell tokens.</summary>
     private static char[] ByteCharacters()
     {
@@ -45,9 +49,9 @@ public class BpeTokenizerTests
     public void A_bpe_run_saves_its_tokenizer_in_the_checkpoint_and_generation_uses_it()
     {
         var bpe = Tiny();
-        Assert.Throws<ModelException>(() => Trainer.Create(TestModels.Tiny, new TrainingOptions { OutputDirectory = TestModels.TempDirectory() }, bpe));
+        Assert.Throws<ModelException>(() => Trainer.Create(TestModels.Tiny, new TrainingOptions { OutputDirectory = temp.New() }, bpe));
         var config = TestModels.Tiny.ForTokenizer(bpe);
-        var dir = TestModels.TempDirectory();
+        var dir = temp.New();
         var pairs = TestModels.QaPairs().Where(e => e.Kind == ExampleKind.Spatial).ToList();
         using (var trainer = Trainer.Create(config, new TrainingOptions { OutputDirectory = dir, Steps = 2, BatchSize = 2, WarmupSteps = 0, CheckpointEvery = 0 }, bpe))
             Assert.Equal(2, trainer.Train(pairs).Losses.Count);

@@ -2,12 +2,16 @@ using TorchSharp;
 
 namespace SpatialVlm.Model.Tests;
 
-public class CheckpointTests
+public sealed class CheckpointTests : IDisposable
 {
-    private static string SavedTinyModel()
+    private readonly TempFolders temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    private string SavedTinyModel()
     {
         using var model = new SpatialVlmModel(TestModels.Tiny, initSeed: 1);
-        var dir = Path.Combine(TestModels.TempDirectory(), "ckpt");
+        var dir = Path.Combine(temp.New(), "ckpt");
         Checkpoint.SaveModel(model, dir);
         return dir;
     }
@@ -51,7 +55,7 @@ public class CheckpointTests
     {
         var dir = SavedTinyModel();
         using var other = new SpatialVlmModel(VlmConfig.Preset("nano"), initSeed: 1);
-        var otherDir = Path.Combine(TestModels.TempDirectory(), "other");
+        var otherDir = Path.Combine(temp.New(), "other");
         Checkpoint.SaveModel(other, otherDir);
         // Swap in another model's weights and record their size and hash so only the shapes disagree.
         File.Copy(Path.Combine(otherDir, Checkpoint.ModelFile), Path.Combine(dir, Checkpoint.ModelFile), overwrite: true);
@@ -65,7 +69,7 @@ public class CheckpointTests
     [Fact]
     public void An_unreadable_optimizer_state_is_a_checkpoint_error_on_resume()
     {
-        var run = TestModels.TempDirectory();
+        var run = temp.New();
         using (var trainer = Trainer.Create(TestModels.Tiny, new TrainingOptions { OutputDirectory = run, Steps = 1, BatchSize = 2, WarmupSteps = 0 }))
             trainer.Train(TestModels.QaPairs());
         var step = Checkpoint.Resolve(run);
@@ -84,7 +88,7 @@ public class CheckpointTests
     [Fact]
     public void Missing_and_unreadable_checkpoints_are_checkpoint_errors()
     {
-        var empty = TestModels.TempDirectory();
+        var empty = temp.New();
         Assert.Contains("no checkpoint", Assert.Throws<CheckpointException>(() => Checkpoint.LoadModel(empty)).Message);
         var dir = SavedTinyModel();
         File.WriteAllText(Path.Combine(dir, Checkpoint.ManifestFile), "{ not json");
@@ -96,7 +100,7 @@ public class CheckpointTests
     [Fact]
     public void A_run_folder_and_its_latest_pointer_resolve_to_the_newest_checkpoint()
     {
-        var run = TestModels.TempDirectory();
+        var run = temp.New();
         var step = Path.Combine(run, "checkpoints", "step-4");
         using var model = new SpatialVlmModel(TestModels.Tiny, initSeed: 1);
         Checkpoint.SaveModel(model, step, step: 4);

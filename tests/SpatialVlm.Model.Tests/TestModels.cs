@@ -42,10 +42,23 @@ internal static class TestModels
         ];
     }
 
-    public static string TempDirectory()
+}
+
+/// <summary>Temporary folders of one test, deleted when the test class instance is disposed (xunit makes one per test).</summary>
+internal sealed class TempFolders : IDisposable
+{
+    private readonly string root = Path.Combine(Path.GetTempPath(), "spatialvlm-model-tests", Guid.NewGuid().ToString("N"));
+
+    public string New()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "spatialvlm-model-tests", Guid.NewGuid().ToString("N"));
+        var dir = Path.Combine(root, Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
         return dir;
+    }
+
+    public void Dispose()
+    {
+        try { if (Directory.Exists(root)) Directory.Delete(root, recursive: true); }
+        catch (IOException) { }   // a file still open elsewhere; the OS temp cleaner gets it
     }
 }

@@ -3,8 +3,12 @@ using TorchSharp;
 
 namespace SpatialVlm.Model.Tests;
 
-public class TrainingTests
+public sealed class TrainingTests : IDisposable
 {
+    private readonly TempFolders temp = new();
+
+    public void Dispose() => temp.Dispose();
+
     private static TrainingOptions Options(string output, int steps) => new()
     {
         OutputDirectory = output,
@@ -31,13 +35,13 @@ public class TrainingTests
     public void Resuming_from_latest_gives_bitwise_the_same_losses_as_an_uninterrupted_run()
     {
         var (spatial, general) = Streams();
-        var straightDir = TestModels.TempDirectory();
+        var straightDir = temp.New();
         IReadOnlyList<double> straight;
         using (var trainer = Trainer.Create(TestModels.Tiny, Options(straightDir, 6)))
             straight = trainer.Train(spatial, general).Losses;
         Assert.Equal(6, straight.Count);
 
-        var splitDir = TestModels.TempDirectory();
+        var splitDir = temp.New();
         IReadOnlyList<double> firstHalf, secondHalf;
         using (var trainer = Trainer.Create(TestModels.Tiny, Options(splitDir, 6)))
             firstHalf = trainer.Train(spatial, general, stopAfterStep: 3).Losses;
@@ -80,7 +84,7 @@ public class TrainingTests
     public void Cancelling_finishes_the_step_writes_a_checkpoint_and_reports_progress()
     {
         var (spatial, general) = Streams();
-        var dir = TestModels.TempDirectory();
+        var dir = temp.New();
         using var cancellation = new CancellationTokenSource();
         var progress = new CancelAfter(3, cancellation);
         using (var trainer = Trainer.Create(TestModels.Tiny, Options(dir, 10) with { CheckpointEvery = 2 }))
@@ -106,7 +110,7 @@ public class TrainingTests
     {
         var pairs = TestModels.QaPairs().ToList();
         var tooLong = pairs[0] with { Id = "too-long", Question = new string('?', 120) };
-        var dir = TestModels.TempDirectory();
+        var dir = temp.New();
         using (var trainer = Trainer.Create(TestModels.Tiny, new TrainingOptions { OutputDirectory = dir, Steps = 2, BatchSize = 4, WarmupSteps = 0, CheckpointEvery = 0 }))
         {
             var result = trainer.Train([tooLong, .. pairs]);
@@ -116,7 +120,7 @@ public class TrainingTests
         }
         using (var resumed = Trainer.Resume(dir))
             Assert.Equal(2, resumed.SkippedTooLong);
-        using var onlyLong = Trainer.Create(TestModels.Tiny, new TrainingOptions { OutputDirectory = TestModels.TempDirectory(), Steps = 1, BatchSize = 1 });
+        using var onlyLong = Trainer.Create(TestModels.Tiny, new TrainingOptions { OutputDirectory = temp.New(), Steps = 1, BatchSize = 1 });
         Assert.Contains("exceed", Assert.Throws<ModelException>(() => onlyLong.Train([tooLong])).Message);
     }
 
@@ -128,7 +132,7 @@ public class TrainingTests
         {
             var options = new TrainingOptions
             {
-                OutputDirectory = TestModels.TempDirectory(), Steps = 3, BatchSize = batch, GradientAccumulation = accumulation,
+                OutputDirectory = temp.New(), Steps = 3, BatchSize = batch, GradientAccumulation = accumulation,
                 WarmupSteps = 0, LearningRate = 3e-3, Seed = 8, CheckpointEvery = 0,
             };
             using var trainer = Trainer.Create(TestModels.Tiny, options);
@@ -145,7 +149,7 @@ public class TrainingTests
     public void Frozen_vision_parameters_stay_put_while_text_parameters_move()
     {
         var (spatial, general) = Streams();
-        using var trainer = Trainer.Create(TestModels.Tiny, Options(TestModels.TempDirectory(), 1) with { FreezeVision = true, WarmupSteps = 0 });
+        using var trainer = Trainer.Create(TestModels.Tiny, Options(temp.New(), 1) with { FreezeVision = true, WarmupSteps = 0 });
         var before = trainer.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
         trainer.Train(spatial, general);
         foreach (var (name, parameter) in trainer.Model.named_parameters())
@@ -162,7 +166,7 @@ public class TrainingTests
         var pairs = TestModels.QaPairs();
         var options = new TrainingOptions
         {
-            OutputDirectory = TestModels.TempDirectory(),
+            OutputDirectory = temp.New(),
             Steps = 150,
             BatchSize = pairs.Count,
             LearningRate = 1e-2,
@@ -185,7 +189,7 @@ public class TrainingTests
     public void Save_then_load_gives_identical_logits()
     {
         using var model = new SpatialVlmModel(TestModels.Tiny, initSeed: 3);
-        var dir = Path.Combine(TestModels.TempDirectory(), "saved");
+        var dir = Path.Combine(temp.New(), "saved");
         Checkpoint.SaveModel(model, dir);
         var (loaded, tokenizer, manifest) = Checkpoint.LoadModel(dir);
         Assert.Same(ByteTokenizer.Instance, tokenizer);
