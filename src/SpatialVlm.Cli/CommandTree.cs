@@ -20,13 +20,18 @@ public static class CommandTree
         root.Subcommands.Add(ScenesCommand.Create());
         root.Subcommands.Add(SynthCommand.Create(models));
         root.Subcommands.Add(BenchmarkCommand.Create());
-        root.Subcommands.Add(EvalCommand.Create(RegisterOracle));
-        root.Subcommands.Add(AskCommand.Create(RegisterOracle));
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create(RegisterLocalModels));
+        root.Subcommands.Add(AskCommand.Create(RegisterLocalModels));
         root.Subcommands.Add(ModelsCommand.Create(models));
         root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 
-    private static void RegisterOracle(AnswererFactory factory, OpenAiChatOptions _) =>
+    /// <summary>The answerers this build holds besides the built-in openai and gguf: the oracle and trained checkpoints.</summary>
+    private static void RegisterLocalModels(AnswererFactory factory, OpenAiChatOptions _)
+    {
         factory.Register("oracle", _ => new OracleAnswerer(new SynthesisOptions()));
+        factory.Register("checkpoint", spec => new Model.CheckpointAnswerer(spec.Path!));
+    }
 }

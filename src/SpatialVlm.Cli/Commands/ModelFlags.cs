@@ -11,7 +11,7 @@ namespace SpatialVlm.Cli.Commands;
 /// </summary>
 internal sealed class ModelFlags
 {
-    public const string SpecHelp = "model SPEC: oracle, openai:BASE_URL#MODEL (key from OPENAI_API_KEY), gguf:MODEL.gguf+MMPROJ.gguf";
+    public const string SpecHelp = "model SPEC: oracle, checkpoint:PATH (a `train` run folder or checkpoint), openai:BASE_URL#MODEL (key from OPENAI_API_KEY), gguf:MODEL.gguf+MMPROJ.gguf";
 
     public Option<double> Timeout { get; } = new("--timeout") { Description = "openai: seconds per request before it is retried", DefaultValueFactory = _ => 120 };
     public Option<int> Retries { get; } = new("--retries") { Description = "openai: retries per question on 429, 5xx and timeouts (doubling backoff from 1 s)", DefaultValueFactory = _ => 4 };
