@@ -84,9 +84,9 @@ public sealed record ReasoningTask
     public IReadOnlyList<TaskMeasurement> Exact { get; init; } = [];
 
     public IEnumerable<TaskObject> InRole(TaskObjectRole role) => Objects.Where(o => o.Role == role);
-    public TaskObject Reference => InRole(TaskObjectRole.Reference).Single();
-    public IReadOnlyList<TaskObject> Candidates => InRole(TaskObjectRole.Candidate).ToList();
-    public IReadOnlyList<TaskObject> Subjects => InRole(TaskObjectRole.Subject).ToList();
+    [JsonIgnore] public TaskObject Reference => InRole(TaskObjectRole.Reference).Single();
+    [JsonIgnore] public IReadOnlyList<TaskObject> Candidates => InRole(TaskObjectRole.Candidate).ToList();
+    [JsonIgnore] public IReadOnlyList<TaskObject> Subjects => InRole(TaskObjectRole.Subject).ToList();
 }
 
 /// <summary>Reads and writes task lines (snake_case JSON) and tells a task file from an ordinary benchmark by its fields.</summary>
