@@ -4,7 +4,8 @@ using SpatialVlm.Core;
 namespace SpatialVlm.Reasoning.Tests;
 
 /// <summary>The builtin planner with the oracle as the spatial model: the upper bound of a perfect decomposition.</summary>
-public sealed class BuiltinOracleTests(TaskSceneFixture scenes, ITestOutputHelper output) : IClassFixture<TaskSceneFixture>
+[Collection(TaskScenesCollection.Name)]
+public sealed class BuiltinOracleTests(TaskSceneFixture scenes, ITestOutputHelper output)
 {
     [Fact]
     public void TheTaskFileHasEveryFamilyWithExactAnswersAndObjectIds()

@@ -30,3 +30,10 @@ public sealed class TaskSceneFixture : IDisposable
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
     }
 }
+
+/// <summary>The test classes that reason over the rendered scenes share one fixture (scenes render once).</summary>
+[CollectionDefinition(Name)]
+public sealed class TaskScenesCollection : ICollectionFixture<TaskSceneFixture>
+{
+    public const string Name = "task scenes";
+}
