@@ -17,6 +17,7 @@ public static class CommandTree
         root.Subcommands.Add(BenchmarkCommand.Create());
         root.Subcommands.Add(EvalCommand.Create(RegisterOracle));
         root.Subcommands.Add(AskCommand.Create(RegisterOracle));
+        root.Subcommands.Add(ReasonCommand.Create(RegisterOracle));
         root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using SpatialVlm.Core;
 
 namespace SpatialVlm.Reasoning;
@@ -110,11 +109,8 @@ public static class TaskBuilder
     /// <summary>The scene's objects with the names questions use (no article); unnameable ones are left out.</summary>
     private static List<NamedObject> Named(SceneDescription scene)
     {
-        var spatial = scene.Objects.Select(o => new SpatialObject(o.Id, o.Caption, o.Box)).ToList();
-        var questions = new QuestionOptions();
-        var names = ReferringExpressions.Resolve(spatial, questions.Ambiguity, questions.Margins, []);
-        return spatial.Where(o => names.ContainsKey(o.Id))
-            .Select(o => new NamedObject(o.Id, ReferringExpressions.Normalize(names[o.Id]), o.Box)).OrderBy(o => o.Id).ToList();
+        var names = SceneObjects.Names(scene);
+        return scene.Objects.Where(o => names.ContainsKey(o.Id)).Select(o => new NamedObject(o.Id, names[o.Id], o.Box)).OrderBy(o => o.Id).ToList();
     }
 
     private static double Distance(NamedObject a, NamedObject b) => (a.Box.Center - b.Box.Center).Length;
@@ -215,6 +211,4 @@ public static class TaskBuilder
         foreach (var ch in s) { h ^= ch; h *= 16777619; }
         return (int)h;
     }
-
-    internal static string Invariant(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
 }
