@@ -23,6 +23,7 @@ public static class CommandTree
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvalCommand.Create(RegisterLocalModels));
         root.Subcommands.Add(AskCommand.Create(RegisterLocalModels));
+        root.Subcommands.Add(ReasonCommand.Create(RegisterLocalModels));
         root.Subcommands.Add(ModelsCommand.Create(models));
         root.Subcommands.Add(BenchCommand.Create());
         return root;

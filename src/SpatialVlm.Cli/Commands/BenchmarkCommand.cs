@@ -16,13 +16,24 @@ public static class BenchmarkCommand
         var max = new Option<int>("--max") { Description = "stop after this many questions (0 = all)", DefaultValueFactory = _ => 0 };
         var seed = new Option<long>("--seed") { Description = "question sampling seed", DefaultValueFactory = _ => 1 };
         var quantitative = new Option<double>("--quantitative-share") { Description = "share of quantitative questions", DefaultValueFactory = _ => 0.5 };
-        var build = new Command("build", "Build a benchmark .jsonl (and NAME.card.md): exact answers from scene ground truth, or measured answers from annotated RGB-D frames.")
-            { from, output, perScene, max, seed, quantitative, exclude };
+        var tasks = new Option<bool>("--tasks") { Description = "compositional reasoning tasks instead (isosceles, closest, farthest, fits, order, count-within, reachable; exact answers from scene folders); --per-scene counts tasks" };
+        var build = new Command("build", "Build a benchmark .jsonl (and NAME.card.md): exact answers from scene ground truth, or measured answers from annotated RGB-D frames; or --tasks.")
+            { from, output, perScene, max, seed, quantitative, exclude, tasks };
         build.SetAction(parse =>
         {
             var k = parse.GetValue(perScene);
             if (k <= 0) throw new SpatialVlmException("--per-scene must be positive");
             OutputPath.File(parse.GetValue(output));
+            if (parse.GetValue(tasks))
+            {
+                var built = Reasoning.TaskBuilder.Build(parse.GetValue(from)!, parse.GetValue(output)!, new Reasoning.TaskBuildOptions
+                {
+                    TasksPerScene = k, MaxTasks = Math.Max(0, parse.GetValue(max)), Seed = parse.GetValue(seed),
+                });
+                parse.InvocationConfiguration.Output.WriteLine($"tasks: {built.Tasks} over {built.Scenes} scenes (" +
+                    string.Join(", ", built.ByFamily.Select(kv => $"{Reasoning.TaskEvalRunner.FamilyName(kv.Key)} {kv.Value}")) + $") -> {parse.GetValue(output)}");
+                return 0;
+            }
             var summary = BenchmarkBuilder.Build(parse.GetValue(from)!, parse.GetValue(output)!, new BenchmarkBuildOptions
             {
                 QuestionsPerScene = k, MaxQuestions = Math.Max(0, parse.GetValue(max)), Seed = parse.GetValue(seed),

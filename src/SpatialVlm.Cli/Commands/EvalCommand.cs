@@ -19,9 +19,12 @@ public static class EvalCommand
         var noCache = new Option<bool>("--no-cache") { Description = "ask the model again even for answers cached in OUT/answer-cache.jsonl" };
         var imageRoots = new Option<string[]>("--image-root") { Description = "a folder the benchmark's image paths may point into besides the benchmark's own (repeatable); other paths fail their question", AllowMultipleArgumentsPerToken = true };
         var compare = new Option<string[]>("--compare") { Description = "run folders to show side by side (prints a markdown table)", AllowMultipleArgumentsPerToken = true };
-        var cmd = new Command("eval", "Answer every benchmark question with a model and score it with the paper's metrics, or compare runs.")
-            { benchmark, model, outDir, concurrency, limit, noCache, compare, imageRoots };
-        foreach (var option in flags.All) cmd.Options.Add(option);
+        // Task files (benchmark build --tasks) go through the reasoning coordinator with --llm.
+        var reasoning = new ReasoningFlags();
+        var noDirect = new Option<bool>("--no-direct") { Description = "task files: skip the direct baseline (the composite question sent straight to the model)" };
+        var cmd = new Command("eval", "Answer every benchmark question with a model and score it with the paper's metrics, or compare runs; on a task file, reason with --llm.")
+            { benchmark, model, outDir, concurrency, limit, noCache, compare, noDirect, imageRoots };
+        foreach (var option in flags.All.Concat(reasoning.All)) cmd.Options.Add(option);
         cmd.SetAction(parse =>
         {
             var stdout = parse.InvocationConfiguration.Output;
@@ -41,6 +44,11 @@ public static class EvalCommand
             if (output == null) throw new SpatialVlmException("--out is required");
             var spec = ModelSpec.Parse(specText);
             var answerer = flags.Factory(parse, register).Create(spec);
+            if (Reasoning.TaskFile.IsTaskFile(benchmarkPath))
+            {
+                try { return TaskEval.Run(parse, benchmarkPath, answerer, spec, output, reasoning, parse.GetValue(concurrency), parse.GetValue(limit), !parse.GetValue(noDirect)); }
+                finally { (answerer as IDisposable)?.Dispose(); }
+            }
             EvalResult run;
             EvalOptions options;
             try
