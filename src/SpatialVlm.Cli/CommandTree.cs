@@ -19,6 +19,7 @@ public static class CommandTree
         root.Subcommands.Add(AskCommand.Create(RegisterOracle));
         root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(ViewCommand.Create());
         return root;
     }
 
