@@ -84,6 +84,9 @@ public sealed class DatasetCatalog
 
     public int Count => records.Length;
 
+    /// <summary>Bytes of dataset.jsonl read to answer requests so far.</summary>
+    public long BytesReadForRequests => index.BytesRead;
+
     /// <summary>Images having a question of <paramref name="type"/> and a skip of <paramref name="reason"/> (null: any), a page of them.</summary>
     public Page<RecordCard> Cards(int offset, int limit, string? type, string? reason)
     {

@@ -11,8 +11,13 @@ public sealed class LineIndex
     private readonly long[] starts;
     private readonly int[] lengths;
 
+    private long bytesRead;
+
     public string Path { get; }
     public int Count => starts.Length;
+
+    /// <summary>Bytes read by <see cref="Read"/> since the index was built (what requests cost; the build pass is not counted).</summary>
+    public long BytesRead => Interlocked.Read(ref bytesRead);
 
     private LineIndex(string path, long[] starts, int[] lengths)
     {
@@ -72,6 +77,7 @@ public sealed class LineIndex
         stream.Seek(starts[index], SeekOrigin.Begin);
         var bytes = new byte[lengths[index]];
         stream.ReadExactly(bytes);
+        Interlocked.Add(ref bytesRead, bytes.Length);
         return System.Text.Encoding.UTF8.GetString(bytes);
     }
 }
