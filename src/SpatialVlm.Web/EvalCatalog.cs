@@ -80,6 +80,9 @@ public sealed class EvalCatalog
 
     public int? IndexOf(string id) => byId.TryGetValue(id, out var i) ? i : null;
 
+    /// <summary>The id and outcome of prediction <paramref name="i"/>, from the index (no read).</summary>
+    public (string Id, string Outcome) Outline(int i) => predictions[i] is { } p ? (p.Id, p.Outcome) : throw new RequestException($"prediction {i} is unreadable", 422);
+
     public PredictionView Read(int i) => TryParse(index.Read(i), i);
 
     private static double SortKey(PredictionView v) =>

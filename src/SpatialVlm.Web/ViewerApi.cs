@@ -88,16 +88,17 @@ internal sealed class ViewerApi
         {
             if (runs.Count != 2) throw new RequestException("comparison needs two eval folders (view RUN1 RUN2)", 404);
             var (offset, limit) = Paging(c);
-            var selected = runs[0].Select(Text(c, "type"), Text(c, "depth"), Text(c, "outcome"), Text(c, "sort"));
-            var differ = Text(c, "differ") == "true";
-            var rows = selected.Select(i => runs[0].Read(i)).Select(first =>
-                new ComparedPrediction(first, runs[1].IndexOf(first.Id) is { } j ? runs[1].Read(j) : null));
-            if (differ)
-            {
-                var all = rows.Where(r => r.First.Outcome != r.Second?.Outcome).ToList();
-                return new Page<ComparedPrediction>(all.Count, offset, limit, all.Skip(offset).Take(limit).ToList());
-            }
-            return new Page<ComparedPrediction>(selected.Count, offset, limit, rows.Skip(offset).Take(limit).ToList());
+            IEnumerable<int> selected = runs[0].Select(Text(c, "type"), Text(c, "depth"), Text(c, "outcome"), Text(c, "sort"));
+            if (Text(c, "differ") == "true")
+                selected = selected.Where(i =>
+                {
+                    var (id, outcome) = runs[0].Outline(i);
+                    return runs[1].IndexOf(id) is not { } j || runs[1].Outline(j).Outcome != outcome;
+                });
+            var chosen = selected.ToList();
+            var rows = chosen.Skip(offset).Take(limit).Select(i => runs[0].Read(i))
+                .Select(first => new ComparedPrediction(first, runs[1].IndexOf(first.Id) is { } j ? runs[1].Read(j) : null)).ToList();
+            return new Page<ComparedPrediction>(chosen.Count, offset, limit, rows);
         });
         app.MapFallback((HttpContext c) => Results.Json(new ErrorBody($"no such page or API: {c.Request.Path}"), statusCode: 404));
     }

@@ -160,6 +160,10 @@ async function view3d(index) {
   app.innerHTML = `<h2>3D view</h2><p><a href="#record/${index}">← image</a></p><div id="status3d"></div><div id="view3d"></div>`;
   const status = document.getElementById('status3d');
   let THREE, OrbitControls;
+  if (!info.threeJsBundled) {
+    status.innerHTML = '<p class="error" id="three-missing">3D view unavailable: three.js was not bundled into this build (npm was missing when it was built; install nodejs and npm and build again)</p>';
+    return;
+  }
   try {
     THREE = await import('three');
     ({ OrbitControls } = await import('/vendor/OrbitControls.js'));
@@ -288,6 +292,7 @@ async function evalView(compare) {
   app.innerHTML = `<h2>${compare ? 'Two runs side by side' : 'Evaluation ' + esc(runs[0].name)}</h2>
     <div class="counts">${runs.map((r, i) => `<span data-run="${i}">${esc(r.name)}: predictions <b data-count="predictions">${r.predictions}</b>,
       right <b data-count="right">${r.right}</b>, wrong <b data-count="wrong">${r.wrong}</b>, not scored <b data-count="not-scored">${r.notScored}</b></span>`).join('')}</div>
+    <p>${runs.map((r, i) => r.hasReport ? `<a href="/files?root=${i}&path=report.md" data-report="${i}">${esc(r.name)}: report.md</a>` : '').join(' · ')}</p>
     ${metricsTable(runs)}
     <div class="plots">${runs.map((r, i) => r.plots.map(p => `<figure><img src="/files?root=${i}&path=${encodeURIComponent(p)}" alt="${esc(p)}"><figcaption>${esc(r.name)}: ${esc(p)}</figcaption></figure>`).join('')).join('')}</div>
     <div class="controls">
