@@ -201,9 +201,12 @@ async function view3d(index) {
     boxCount++;
   });
   // The support plane z = 0 (a grid in the x-y plane) and the axes of the frame.
-  const grid = new THREE.GridHelper(10, 20, 0x888888, 0xcccccc);
-  grid.rotation.x = Math.PI / 2;
-  scene.add(grid);
+  // Only a canonicalized record has one: in the camera fallback frame z = 0 is no surface.
+  if (record.frame.canonicalized) {
+    const grid = new THREE.GridHelper(10, 20, 0x888888, 0xcccccc);
+    grid.rotation.x = Math.PI / 2;
+    scene.add(grid);
+  }
   scene.add(new THREE.AxesHelper(0.5));
   // The camera: its centre and a small frustum (x right, y down, z forward in the camera frame) mapped by world_from_camera.
   const m = record.frame.worldFromCamera;
@@ -226,7 +229,7 @@ async function view3d(index) {
   container.dataset.boxCount = String(boxCount);
   container.dataset.pointCount = String(pointCount);
   status.innerHTML = `<p><span data-count="boxes">${boxCount}</span> boxes · <span data-count="points">${pointCount}</span> of ${cloud.totalPoints} points shown
-    ${cloud.downSampled ? `(down-sampled to at most ${cloud.maxPoints})` : ''} ${cloud.problems.map(p => `<br><span class="error">${esc(p)}</span>`).join('')}</p>`;
+    ${cloud.downSampled ? `(down-sampled to at most ${cloud.maxPoints})` : ''} · ${record.frame.canonicalized ? 'support plane z = 0 drawn as a grid' : 'camera frame (not canonicalized): no support plane'} ${cloud.problems.map(p => `<br><span class="error">${esc(p)}</span>`).join('')}</p>`;
   window.viewer3d = {
     boxCount, pointCount,
     // Pixels of the drawn canvas that differ from the white background.
@@ -317,9 +320,10 @@ function predictionCells(p) {
 async function evalPage(compare) {
   const q = query({ offset: evalState.offset, limit: PAGE, type: evalState.type, depth: evalState.depth, outcome: evalState.outcome, sort: evalState.sort, differ: compare ? evalState.differ : '' });
   const page = await api(compare ? `/api/eval/compare?${q}` : `/api/eval/runs/0/predictions?${q}`);
+  const names = [...document.querySelectorAll('#metrics tr:first-child th')].slice(1).map(th => th.textContent);
   const table = document.getElementById('predictions');
   const head = '<th>answer</th><th>parsed</th><th>outcome</th><th>rel. error</th><th>score</th>';
-  table.innerHTML = `<tr><th>id</th><th>type</th><th>depth</th><th>question</th><th>truth</th>${head}${compare ? head : ''}</tr>` +
+  table.innerHTML = (compare ? `<tr><th colspan=5></th>${names.map(n => `<th colspan=5>${esc(n)}</th>`).join('')}</tr>` : '') + `<tr><th>id</th><th>type</th><th>depth</th><th>question</th><th>truth</th>${head}${compare ? head : ''}</tr>` +
     page.items.map(item => {
       const p = compare ? item.first : item;
       return `<tr data-id="${esc(p.id)}" data-type="${esc(p.type)}" data-depth="${esc(p.depthBin)}"><td>${esc(p.id)}</td><td>${esc(p.type)}</td><td>${num(p.depthM)}</td>
