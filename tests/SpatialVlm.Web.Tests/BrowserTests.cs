@@ -184,6 +184,28 @@ public sealed class BrowserTests(ViewerFolders folders, BrowserSession browser) 
         Assert.Empty(errors);
     }
 
+    [Fact]
+    public async Task TheGridOfAHundredThousandQuestionDatasetLoadsOnePage()
+    {
+        var root = LargeDataset.Write(folders, LargeDatasetTests.Images, LargeDatasetTests.QuestionsPerImage);
+        await using var host = await ViewerHost.StartAsync(root);
+        var (page, errors) = await browser.OpenAsync(host.Url);
+        await Expect(page.Locator("#grid .card")).ToHaveCountAsync(50);
+        var gridMs = await page.Locator("#grid").GetAttributeAsync("data-since-navigation-ms");
+        await Expect(page.Locator("[data-count=qa]")).ToHaveTextAsync(Text(LargeDatasetTests.Images * LargeDatasetTests.QuestionsPerImage));
+        await Expect(page.Locator(".page-info")).ToHaveAttributeAsync("data-total", Text(LargeDatasetTests.Images));
+        await page.Locator("[data-move=next]").ClickAsync();
+        await Expect(page.Locator("#grid .card").First).ToHaveAttributeAsync("data-index", "50");
+        var nextMs = await page.Locator("#grid").GetAttributeAsync("data-page-ms");
+        await page.GotoAsync(new Uri(host.Url, $"#record/{LargeDatasetTests.Images - 1}").ToString());
+        await Expect(page.Locator("#qa tr[data-type]")).ToHaveCountAsync(LargeDatasetTests.QuestionsPerImage);
+        var recordMs = await page.EvaluateAsync<double>("() => performance.getEntriesByName('record-rendered').at(-1).duration");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = BrowserSession.ScreenshotPath("large-dataset-record") });
+        File.WriteAllText(Path.Combine(AppContext.BaseDirectory, "large-dataset-page-timings.txt"),
+            $"chromium, {LargeDatasetTests.Images} images, {LargeDatasetTests.Images * LargeDatasetTests.QuestionsPerImage} QA: first grid page (50 cards) drawn {gridMs} ms after navigation start; next page (request + drawing) {nextMs} ms; last record's view (request, masks, tables) {recordMs:0.0} ms\n");
+        Assert.Empty(errors);
+    }
+
     private static string Outcome(double? score) => score is not { } s ? "not-scored" : s >= 0.5 ? "right" : "wrong";
 
     /// <summary>How the page writes an expected value: yes/no, the text, or meters with up to four decimals.</summary>

@@ -13,25 +13,15 @@ namespace SpatialVlm.Web.Tests;
 [Collection(ViewerCollection.Name)]
 public sealed class LargeDatasetTests(ViewerFolders folders, ITestOutputHelper output)
 {
-    private const int Images = 3400, QuestionsPerImage = 30;
+    internal const int Images = 3400, QuestionsPerImage = 30;
 
     [Fact]
     public async Task HundredThousandQuestionsArePagedFromTheIndex()
     {
-        var root = Path.Combine(folders.Root, "large");
-        Directory.CreateDirectory(Path.Combine(root, "images"));
-        var sources = folders.Records();
-        foreach (var r in sources) File.Copy(Path.Combine(folders.Dataset, r.Image), Path.Combine(root, r.Image), overwrite: true);
         var clock = Stopwatch.StartNew();
-        using (var writer = new StreamWriter(Path.Combine(root, DatasetFolder.RecordsFile), false, new UTF8Encoding(false)))
-            for (int i = 0; i < Images; i++)
-            {
-                var source = sources[i % sources.Count];
-                var qa = Enumerable.Range(0, QuestionsPerImage).Select(k => source.Qa[k % source.Qa.Count]).ToList();
-                writer.Write(DatasetRecordJson.Serialize(source with { Id = $"{source.Id}-copy{i:D5}", Qa = qa }));
-                writer.Write('\n');
-            }
+        var root = LargeDataset.Write(folders, Images, QuestionsPerImage);
         var writeMs = clock.ElapsedMilliseconds;
+        var sources = folders.Records();
         var fileMb = new FileInfo(Path.Combine(root, DatasetFolder.RecordsFile)).Length / 1e6;
 
         GC.Collect();
@@ -92,5 +82,32 @@ public sealed class LargeDatasetTests(ViewerFolders folders, ITestOutputHelper o
         foreach (var t in timings) report.AppendLine(t);
         output.WriteLine(report.ToString());
         File.WriteAllText(Path.Combine(AppContext.BaseDirectory, "large-dataset-timings.txt"), report.ToString());
+    }
+}
+
+/// <summary>The generated records repeated with new ids and a fixed number of questions each, written once per test run.</summary>
+internal static class LargeDataset
+{
+    public static string Write(ViewerFolders folders, int images, int questionsPerImage)
+    {
+        var root = Path.Combine(folders.Root, $"large-{images}x{questionsPerImage}");
+        {
+            // Tests of the viewer folders run one after another (one collection): the first writes it, the others reuse it.
+            if (File.Exists(Path.Combine(root, DatasetFolder.RecordsFile))) return root;
+            Directory.CreateDirectory(Path.Combine(root, "images"));
+            var sources = folders.Records();
+            foreach (var r in sources) File.Copy(Path.Combine(folders.Dataset, r.Image), Path.Combine(root, r.Image), overwrite: true);
+            var temp = Path.Combine(root, DatasetFolder.RecordsFile + ".tmp");
+            using (var writer = new StreamWriter(temp, false, new UTF8Encoding(false)))
+                for (int i = 0; i < images; i++)
+                {
+                    var source = sources[i % sources.Count];
+                    var qa = Enumerable.Range(0, questionsPerImage).Select(k => source.Qa[k % source.Qa.Count]).ToList();
+                    writer.Write(DatasetRecordJson.Serialize(source with { Id = $"{source.Id}-copy{i:D5}", Qa = qa }));
+                    writer.Write('\n');
+                }
+            File.Move(temp, Path.Combine(root, DatasetFolder.RecordsFile));
+        }
+        return root;
     }
 }

@@ -70,6 +70,7 @@ async function datasetGrid() {
 }
 
 async function datasetPage() {
+  const started = performance.now();
   const page = await api(`/api/dataset/records?${query({ offset: datasetState.offset, limit: PAGE, type: datasetState.type, reason: datasetState.reason })}`);
   const grid = document.getElementById('grid');
   grid.dataset.loaded = 'false';
@@ -79,6 +80,9 @@ async function datasetPage() {
   for (const card of grid.querySelectorAll('.card')) card.onclick = () => { location.hash = `#record/${card.dataset.index}`; };
   document.getElementById('pager-top').replaceChildren(pager(page, o => { datasetState.offset = o; datasetPage(); }));
   grid.dataset.loaded = 'true';
+  // How long this page took (request and drawing), and since navigation, for the timing checks.
+  grid.dataset.pageMs = (performance.now() - started).toFixed(1);
+  grid.dataset.sinceNavigationMs = performance.now().toFixed(1);
 }
 
 function decodeMask(mask, width, height) {
@@ -95,6 +99,7 @@ function decodeMask(mask, width, height) {
 const palette = [[230, 25, 75], [60, 180, 75], [255, 225, 25], [0, 130, 200], [245, 130, 48], [145, 30, 180], [70, 240, 240], [240, 50, 230], [210, 245, 60], [250, 190, 212]];
 
 async function recordView(index) {
+  const started = performance.now();
   const type = datasetState.type;
   const r = await api(`/api/dataset/records/${index}?${query({ type })}`);
   const layerBoxes = r.objects.map((o, i) => `<label><input type="checkbox" data-layer="${o.id}" checked> <span style="color:rgb(${palette[i % palette.length]})">■</span> ${esc(o.name ?? o.caption)}</label>`).join('');
@@ -154,6 +159,7 @@ async function recordView(index) {
     draw();
   };
   draw();
+  performance.measure('record-rendered', { start: started, end: performance.now() });
 }
 
 async function view3d(index) {
