@@ -26,6 +26,7 @@ public static class CommandTree
         root.Subcommands.Add(ReasonCommand.Create(RegisterLocalModels));
         root.Subcommands.Add(ModelsCommand.Create(models));
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(ViewCommand.Create());
         return root;
     }
 
