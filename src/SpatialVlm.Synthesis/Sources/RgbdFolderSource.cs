@@ -84,18 +84,29 @@ public sealed class RgbdFolderSource : IObservationSource
 
         var bare = new Observation { Id = item.Id, Image = image, Depth = depth, Intrinsics = k, Objects = [] };
         var synthesis = new SynthesisOptions { Canonicalization = options.Canonicalization, MaxDepth = options.MaxDepth };
-        FrameEstimate Frame() => new Canonicalizer(synthesis).Estimate(bare, (int)(item.Seed & int.MaxValue));
+        var canonicalizer = new Canonicalizer(synthesis);
+        var seed = (int)(item.Seed & int.MaxValue);
+        // Known gravity (intrinsics.json) gives the frame when a support plane perpendicular to it is found; it becomes
+        // the observation's known pose, so the pipeline still estimates its own and records the disagreement.
+        var known = intrinsics.Gravity is { } gravity ? canonicalizer.FromGravity(bare, gravity, seed) : null;
+        RigidTransform? knownPose = known is { Canonicalized: true } ? known.WorldFromCamera : null;
+        // Support pixels come from the depth's own estimate when it has one, so the pipeline's estimate stays independent
+        // of the known gravity and their disagreement means something.
+        FrameEstimate Estimated() => canonicalizer.Estimate(bare, seed);
+        int[]? Support(FrameEstimate estimated) =>
+            estimated.Canonicalized ? SupportPixels(depth, k, estimated) : known is { Canonicalized: true } ? SupportPixels(depth, k, known) : null;
         if (annotations is null)
         {
             var perceived = perception!.Perceive(item.Id, image, depth, k) with { Id = item.Id };
+            if (knownPose is not null) perceived = perceived with { KnownWorldFromCamera = knownPose };
             if (perceived.SupportPixels is not null) return perceived;
-            var plane = Frame();
-            return perceived with { SupportPixels = plane.Canonicalized ? SupportPixels(depth, k, plane) : null };
+            return perceived with { SupportPixels = Support(Estimated()) };
         }
-        var frame = Frame();
+        var estimate = Estimated();
+        var frame = known is { Canonicalized: true } ? known : estimate;
         var objects = annotations.For(fileName).Select(a => new ObjectMask(a.Id, a.Category, a.Category,
             MaskOf(a, depth, k, frame, $"{item.Id}/{a.Id}"))).ToList();
-        return bare with { Objects = objects, SupportPixels = frame.Canonicalized ? SupportPixels(depth, k, frame) : null };
+        return bare with { Objects = objects, SupportPixels = Support(estimate), KnownWorldFromCamera = knownPose };
     }
 
     private int[] MaskOf(CocoObject a, DepthMap depth, CameraIntrinsics k, FrameEstimate frame, string source) => a.Segmentation switch
