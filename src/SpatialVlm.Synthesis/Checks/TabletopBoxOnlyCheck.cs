@@ -65,6 +65,9 @@ public sealed record TabletopCheckReport(int Scenes, int Canonicalized, IReadOnl
             ["pair_distance_rel_error_median"] = R(Q(PairRelativeErrors, 0.5)),
             ["render_s"] = R(RenderSeconds),
             ["pipeline_s"] = R(PipelineSeconds),
+            ["size_error_median_by_category"] = new JsonObject(M.GroupBy(o => o.Caption.Split(' ')[^1]).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => KeyValuePair.Create(g.Key, (JsonNode?)new JsonArray(Enumerable.Range(0, 3).Select(i =>
+                    (JsonNode)R(Q(g.Select(o => (o.MeasuredSize[i] - o.TrueSize[i]) / o.TrueSize[i]), 0.5))).ToArray())))),
             ["skipped"] = new JsonArray(Objects.Where(o => !o.Measured).Select(o => (JsonNode)$"{o.Scene}/{o.Id} {o.Caption}: {o.Skip}").ToArray()),
         };
     }

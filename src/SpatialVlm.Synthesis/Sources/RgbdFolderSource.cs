@@ -104,16 +104,22 @@ public sealed class RgbdFolderSource : IObservationSource
         }
         var estimate = Estimated();
         var frame = known is { Canonicalized: true } ? known : estimate;
-        var objects = annotations.For(fileName).Select(a => new ObjectMask(a.Id, a.Category, a.Category,
-            MaskOf(a, depth, k, frame, $"{item.Id}/{a.Id}"))).ToList();
+        var annotated = annotations.For(fileName);
+        var boxes = annotated.Where(a => a.Segmentation is null && a.Box is not null).ToList();
+        var pixels = annotated.ToDictionary(a => a, a => MaskOf(a, depth, k, frame, $"{item.Id}/{a.Id}", boxes));
+        // Box-only objects of one image are settled together: touching objects and boxes holding a neighbour's part.
+        var resolved = BoxMaskResolution.Resolve(depth, boxes.Select(a => a.Box!.Value).ToList(), boxes.Select(a => pixels[a]).ToList());
+        for (int i = 0; i < boxes.Count; i++) pixels[boxes[i]] = resolved[i];
+        var objects = annotated.Select(a => new ObjectMask(a.Id, a.Category, a.Category, pixels[a])).ToList();
         return bare with { Objects = objects, SupportPixels = Support(estimate), KnownWorldFromCamera = knownPose };
     }
 
-    private int[] MaskOf(CocoObject a, DepthMap depth, CameraIntrinsics k, FrameEstimate frame, string source) => a.Segmentation switch
+    private int[] MaskOf(CocoObject a, DepthMap depth, CameraIntrinsics k, FrameEstimate frame, string source, List<CocoObject> boxOnly) => a.Segmentation switch
     {
         CocoRle rle => CocoMasks.FromRle(rle, depth.Width, depth.Height, source),
         CocoPolygons p => CocoMasks.FromPolygons(p.Polygons, depth.Width, depth.Height),
-        _ => BoxSegmentation.Segment(depth, k, a.Box!.Value, frame.Canonicalized ? frame.WorldFromCamera : null, options.BoxSegmentation),
+        _ => BoxSegmentation.Segment(depth, k, a.Box!.Value, frame.Canonicalized ? frame.WorldFromCamera : null, options.BoxSegmentation,
+            boxOnly.Where(o => !ReferenceEquals(o, a)).Select(o => o.Box!.Value).ToList()),
     };
 
     /// <summary>Pixels on the support plane (within the RANSAC distance), so occlusion tests do not count the floor as an occluder.</summary>
