@@ -17,7 +17,12 @@ namespace SpatialVlm.Geometry;
 /// <param name="TieDegrees">Large planes whose normals are within this angle of the one nearest the image's up direction are
 /// equally upright; the one farthest below the camera among them wins (a floor rather than a table top on it) (default 15°).</param>
 /// <param name="SteepDegrees">A support plane whose normal is more than this from the image's up direction is steep: it is the
-/// support only when it is also the dominant plane (a robot looking down at its table), never a lesser wall (default 60°).</param>
+/// support only when it is also (about) the dominant plane (a robot looking down at its table), never a lesser wall (default 60°).</param>
+/// <param name="SteepDominantShare">A steep support must hold at least this share of the dominant plane's inliers (default 0.5:
+/// a gripper's face or a book filling part of a wrist camera's view does not unseat the table).</param>
+/// <param name="MaxBelowShare">The scene rests on its support: a plane with more than this share of all points more than
+/// 5 cm beyond it (on the side away from the camera) cannot be the support; it is the face of something in front of the
+/// scene, like a gripper near a wrist camera (default 0.2).</param>
 /// <param name="MaxGravityDegrees">With known gravity (<see cref="CanonicalFrame.FromGravity"/>), a plane is a support candidate
 /// when its normal is within this angle of up (default 10°).</param>
 public sealed record CanonicalFrameOptions(
@@ -30,7 +35,9 @@ public sealed record CanonicalFrameOptions(
     double LargeShare = 0.15,
     double TieDegrees = 15,
     double SteepDegrees = 60,
-    double MaxGravityDegrees = 10)
+    double MaxGravityDegrees = 10,
+    double SteepDominantShare = 0.5,
+    double MaxBelowShare = 0.2)
 {
     public RansacPlaneOptions RansacOrDefault => Ransac ?? new RansacPlaneOptions(0.02, 3, 500, 0);
 }
@@ -105,6 +112,8 @@ public static class CanonicalFrame
         foreach (var (plane, count) in planes)
         {
             var r = FromSupportPlane(plane, count, o);
+            if (r.Succeeded && BelowShare(cameraPoints, r.SupportPlane!.Value) > o.MaxBelowShare)
+                r = CanonicalFrameResult.Failure($"more than {o.MaxBelowShare:P0} of the points lie beyond the plane (not a support the scene rests on)", r.SupportPlane, r.InlierCount);
             if (r.Succeeded) valid.Add((r, TiltDegrees(r.SupportPlane!.Value.Normal)));
             else failure ??= r;
         }
@@ -116,11 +125,21 @@ public static class CanonicalFrame
         // Equally upright planes are parallel surfaces: the floor below a table top wins (SPATIAL.md: the floor, or the
         // table top when no floor is visible), i.e. the one farthest below the camera.
         var best = large.Where(v => v.Tilt <= nearest + o.TieDegrees).MaxBy(v => v.Frame.SupportPlane!.Value.D);
-        if (best.Tilt > o.SteepDegrees && !large.Any(v => v.Frame.InlierCount == dominant && v.Tilt <= best.Tilt + o.TieDegrees))
+        var parallelInliers = large.Where(v => Math.Abs(v.Tilt - best.Tilt) <= o.TieDegrees).Max(v => v.Frame.InlierCount);
+        if (best.Tilt > o.SteepDegrees && parallelInliers < o.SteepDominantShare * dominant)
             return CanonicalFrameResult.Failure(
                 $"support plane normal is {best.Tilt:0.#}° from the image's up direction and the plane is not the dominant one (a wall, not a floor or table)",
                 best.Frame.SupportPlane, best.Frame.InlierCount);
         return best.Frame;
+    }
+
+    /// <summary>Share of the points more than 5 cm beyond a camera-facing plane (on the side away from the camera).</summary>
+    private static double BelowShare(PointCloud c, Plane cameraFacing)
+    {
+        if (c.Count == 0) return 0;
+        int below = 0;
+        for (int i = 0; i < c.Count; i++) if (cameraFacing.SignedDistance(c[i]) < -0.05) below++;
+        return below / (double)c.Count;
     }
 
     /// <summary>

@@ -43,7 +43,7 @@ public sealed record TabletopCheckReport(int Scenes, int Canonicalized, IReadOnl
     public JsonObject ToJson()
     {
         static double Q(IEnumerable<double> v, double q) { var a = v.Order().ToArray(); return a.Length == 0 ? double.NaN : a[Math.Min(a.Length - 1, (int)Math.Floor(q * a.Length))]; }
-        static double R(double v) => Math.Round(v, 5);
+        static JsonNode? R(double v) => double.IsFinite(v) ? JsonValue.Create(Math.Round(v, 5)) : null; // null: nothing to measure
         var centers = M.Select(o => o.CenterError).ToArray();
         var sizes = SizeErrors.ToArray();
         return new JsonObject
@@ -67,7 +67,9 @@ public sealed record TabletopCheckReport(int Scenes, int Canonicalized, IReadOnl
             ["pipeline_s"] = R(PipelineSeconds),
             ["size_error_median_by_category"] = new JsonObject(M.GroupBy(o => o.Caption.Split(' ')[^1]).OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => KeyValuePair.Create(g.Key, (JsonNode?)new JsonArray(Enumerable.Range(0, 3).Select(i =>
-                    (JsonNode)R(Q(g.Select(o => (o.MeasuredSize[i] - o.TrueSize[i]) / o.TrueSize[i]), 0.5))).ToArray())))),
+                    R(Q(g.Select(o => (o.MeasuredSize[i] - o.TrueSize[i]) / o.TrueSize[i]), 0.5))).ToArray())))),
+            ["center_over_2cm"] = new JsonArray(M.Where(o => o.CenterError > 0.02).Select(o =>
+                (JsonNode)FormattableString.Invariant($"{o.Scene}/{o.Id} {o.Caption}: {o.CenterError:0.000} m, camera-frame offset {o.MeasuredCenterCamera - o.TrueCenterCamera}")).ToArray()),
             ["skipped"] = new JsonArray(Objects.Where(o => !o.Measured).Select(o => (JsonNode)$"{o.Scene}/{o.Id} {o.Caption}: {o.Skip}").ToArray()),
         };
     }
