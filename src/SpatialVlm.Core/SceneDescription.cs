@@ -14,6 +14,8 @@ public sealed record SceneDescription
     public string Instances { get; init; } = "instances.png";
     public required SceneCamera Camera { get; init; }
     public required IReadOnlyList<SceneObject> Objects { get; init; }
+    /// <summary>A robot sequence's state in this frame (tabletop pick-and-place frames only; absent elsewhere).</summary>
+    public SceneRobot? Robot { get; init; }
 
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -95,4 +97,26 @@ public sealed record SceneObject
     public double Yaw { get; init; }
 
     [JsonIgnore] public UprightBox Box => UprightBox.Create(Point3.FromArray(Center), Size[0], Size[1], Size[2], Yaw);
+}
+
+/// <summary>
+/// One frame of a robot pick-and-place sequence: the task, the object ids involved, the phase, the gripper's grasp point
+/// (world, meters) and finger opening, and the exact distance from the grasp point to the picked object's box centre.
+/// </summary>
+public sealed record SceneRobot
+{
+    public required string Task { get; init; }
+    /// <summary>Object id of the picked object.</summary>
+    public int Target { get; init; }
+    /// <summary>Object id of the container it is put into.</summary>
+    public int Container { get; init; }
+    /// <summary>Object id of the gripper.</summary>
+    public int Gripper { get; init; }
+    public int Frame { get; init; }
+    /// <summary>approach, descend, grasp, lift, carry, place, release or retreat.</summary>
+    public required string Phase { get; init; }
+    public required double[] GripperCenter { get; init; }
+    public double GripperOpening { get; init; }
+    /// <summary>|grasp point − centre of the picked object's box| in meters, exact.</summary>
+    public double GripperObjectDistance { get; init; }
 }

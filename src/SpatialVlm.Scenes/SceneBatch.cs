@@ -57,7 +57,8 @@ public sealed class SceneBatch(SceneGenerator generator, string? outDir, bool ov
             scene ??= SceneFolder.Read(dir);
             AtomicFile.WriteAllBytes(overlayPath, SceneOverlay.EncodePng(scene.Image, scene.Description));
         }
-        if (frames > 0) ObjectTrajectory.WriteFrames(generator, seed, frames, Path.Combine(dir, "frames"));
+        if (frames > 0 && generator.Options.Tabletop) PickAndPlace.WriteFrames(generator, seed, frames, Path.Combine(dir, "frames"));
+        else if (frames > 0) ObjectTrajectory.WriteFrames(generator, seed, frames, Path.Combine(dir, "frames"));
         return scene?.Description ?? SceneDescription.Load(Path.Combine(dir, SceneFolder.SceneFile));
     }
 }

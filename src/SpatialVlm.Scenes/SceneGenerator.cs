@@ -56,7 +56,7 @@ public sealed class SceneGenerator
         var rng = new Random(Seeds.Scramble(seed));
         for (int attempt = 0; attempt < Options.MaxLayoutAttempts; attempt++)
         {
-            var layout = SceneLayoutSampler.Sample(rng, Options);
+            var layout = Options.Tabletop ? TabletopLayoutSampler.Sample(rng, Options) : SceneLayoutSampler.Sample(rng, Options);
             while (true)
             {
                 var kept = KeepVisible(layout.Objects, SceneRenderer.CountVisiblePixels(layout));

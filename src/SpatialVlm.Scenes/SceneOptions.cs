@@ -47,6 +47,27 @@ public sealed record SceneOptions
     public bool AntiAlias { get; init; } = true;
     /// <summary>Layout attempts before giving up on a seed (default 20).</summary>
     public int MaxLayoutAttempts { get; init; } = 20;
+    /// <summary>A robot's tabletop instead of a room (<see cref="TabletopLayoutSampler"/>); see <see cref="Robot"/> (default false).</summary>
+    public bool Tabletop { get; init; }
+    /// <summary>Tabletop: camera pitch below the horizon, degrees; past 90° the camera looks back under itself (default 45–110).</summary>
+    public DoubleRange TabletopPitchDegrees { get; init; } = new(45, 110);
+    /// <summary>Tabletop: camera roll about the optical axis, degrees (default −30–30).</summary>
+    public DoubleRange TabletopRollDegrees { get; init; } = new(-30, 30);
+    /// <summary>Tabletop: camera height above the table top, meters: wrist-like to overhead (default 0.3–0.9).</summary>
+    public DoubleRange TabletopCameraHeight { get; init; } = new(0.3, 0.9);
+    /// <summary>Tabletop: chance an object is placed touching one already on the table (default 0.5).</summary>
+    public double TouchProbability { get; init; } = 0.5;
+    /// <summary>Tabletop: a two-finger gripper hovers above the table (default true).</summary>
+    public bool Gripper { get; init; } = true;
+
+    /// <summary>
+    /// The robot preset: tabletop scenes with 5–15 objects (bowl included; the gripper comes on top), cameras pitched
+    /// 45°–110° with roll up to ±30°, objects kept from 60 visible pixels at 640x480.
+    /// </summary>
+    public static SceneOptions Robot(int width = 640, int height = 480) => new()
+    {
+        Width = width, Height = height, Tabletop = true, MinObjects = 5, MaxObjects = 15, MinVisiblePixelsAt640x480 = 60,
+    };
 
     /// <summary>Pixels an object must show at this image size.</summary>
     public int MinVisiblePixels => Math.Max(20, (int)Math.Round(MinVisiblePixelsAt640x480 * (double)Width * Height / (640.0 * 480.0)));
@@ -64,6 +85,10 @@ public sealed record SceneOptions
             throw new Core.SpatialVlmException("look distance range must lie in [0.8, 10] m");
         if (!(HorizontalFovDegrees.Min >= 30 && HorizontalFovDegrees.Max <= 110 && HorizontalFovDegrees.Max >= HorizontalFovDegrees.Min))
             throw new Core.SpatialVlmException("field of view range must lie in [30, 110] degrees");
+        if (Tabletop && !(TabletopPitchDegrees.Min >= 0 && TabletopPitchDegrees.Max <= 130 && TabletopPitchDegrees.Max >= TabletopPitchDegrees.Min))
+            throw new Core.SpatialVlmException("tabletop pitch range must lie in [0, 130] degrees");
+        if (Tabletop && !(TabletopCameraHeight.Min >= 0.15 && TabletopCameraHeight.Max <= 2 && TabletopCameraHeight.Max >= TabletopCameraHeight.Min))
+            throw new Core.SpatialVlmException("tabletop camera height range must lie in [0.15, 2] m");
     }
 
     /// <summary>Parses "WxH" (e.g. 640x480).</summary>

@@ -71,6 +71,15 @@ public sealed record MeasurementOptions
 {
     /// <summary>An object whose lowest point is within this height of the support plane is taken to rest on it (meters). Default 0.06.</summary>
     public double SupportSnap { get; init; } = 0.06;
+    /// <summary>
+    /// An object whose lowest seen point is above SupportSnap but below this height (meters) is still extended down to the
+    /// support when the support straight below it is hidden from the camera (by the object itself or anything nearer):
+    /// a steep camera sees a bowl's rim and a mug's top but not their sides. Objects with the support visible under them
+    /// float and are left as seen. 0 turns this off. Default 0.12.
+    /// </summary>
+    public double HiddenUndersideMaxHeight { get; init; } = 0.12;
+    /// <summary>Share of sampled points whose support point below must be hidden for that extension (the near rim of a bowl seen obliquely has visible table below it). Default 0.6.</summary>
+    public double HiddenUndersideShare { get; init; } = 0.6;
     /// <summary>Complete the unseen back of each footprint by central symmetry (see FootprintCompletion). Default true.</summary>
     public bool CompleteHiddenBack { get; init; } = true;
     /// <summary>Margin widening per meter of distance from the camera beyond 2 m. Default 0.1.</summary>

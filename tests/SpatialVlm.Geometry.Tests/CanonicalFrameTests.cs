@@ -80,13 +80,17 @@ public class CanonicalFrameTests
         Assert.False(throughCamera.Succeeded);
         Assert.Contains("passes through the camera", throughCamera.FailureReason);
 
-        var wall = CanonicalFrame.FromSupportPlane(new Plane(0, 0, -1, 3), 1000, o);
-        Assert.False(wall.Succeeded);
-        Assert.Contains("wall", wall.FailureReason);
+        // A plane facing the camera is a valid support on its own (a robot looking straight down at its table):
+        // forward is then the image's up direction (camera −y) projected onto it.
+        var straightDown = CanonicalFrame.FromSupportPlane(new Plane(0, 0, -1, 3), 1000, o);
+        Assert.True(straightDown.Succeeded, straightDown.FailureReason);
+        var x = straightDown.WorldFromCamera.Rotate(new Point3(0, -1, 0));
+        Assert.True(x.X > 0.999, $"image up maps to {x}, not forward");
+        Assert.Equal(3, straightDown.WorldFromCamera.Apply(Point3.Zero).Z, 9);
 
-        var straightDown = CanonicalFrame.FromSupportPlane(new Plane(0, 0, -1, 3), 1000, o with { MaxTiltDegrees = 90 });
-        Assert.False(straightDown.Succeeded);
-        Assert.Contains("forward is undefined", straightDown.FailureReason);
+        var tilted = CanonicalFrame.FromSupportPlane(new Plane(0, 0, -1, 3), 1000, o with { MaxTiltDegrees = 60 });
+        Assert.False(tilted.Succeeded);
+        Assert.Contains("more than 60", tilted.FailureReason);
 
         var tiny = Synthetic.Cloud(Enumerable.Range(0, 50).Select(i => new Point3(i * 0.01, 1, 2)));
         Assert.False(CanonicalFrame.Estimate(tiny, o).Succeeded);

@@ -13,6 +13,7 @@ public static class BenchCommand
         cmd.Subcommands.Add(BenchSynthCommand.Create());
         cmd.Subcommands.Add(BenchPerceptionCommand.Create());
         cmd.Subcommands.Add(BenchPhotosCommand.Create());
+        cmd.Subcommands.Add(BenchTabletopCommand.Create());
         return cmd;
     }
 }

@@ -16,9 +16,10 @@ public static class ScenesCommand
         var stats = new Option<bool>("--stats") { Description = "print distributions of object counts, categories, camera heights and distances" };
         var sheet = new Option<bool>("--contact-sheet") { Description = "write OUT/contact_sheet.png with the first scenes" };
         var overlays = new Option<bool>("--overlays") { Description = "write OUT/<scene-id>/overlay.png: projected boxes and captions" };
-        var frames = new Option<int>("--frames") { Description = "also render K frames of one object moving toward another into OUT/<scene-id>/frames/NNNN/", DefaultValueFactory = _ => 0 };
+        var frames = new Option<int>("--frames") { Description = "also render K frames into OUT/<scene-id>/frames/NNNN/: one object moving toward another, or with --robot the gripper picking an object and putting it in the bowl (scene.json \"robot\": phase, exact gripper-object distance)", DefaultValueFactory = _ => 0 };
+        var robot = new Option<bool>("--robot") { Description = "robot tabletop scenes: 5-15 small objects (fruit, tubes, pegs, lying cans, flat things) on a table, a bowl, a two-finger gripper, cameras pitched 45-110 degrees with roll up to 30" };
         var cmd = new Command("scenes", "Render procedural scenes with exact ground truth into OUT/<scene-id>/ (image.png, depth.png, instances.png, surfaces.png, scene.json). Folders already complete are skipped.")
-        { count, seed, outDir, size, stats, sheet, overlays, frames };
+        { count, seed, outDir, size, stats, sheet, overlays, frames, robot };
         cmd.SetAction(parse =>
         {
             var n = parse.GetValue(count);
@@ -32,7 +33,7 @@ public static class ScenesCommand
             if (dir != null) OutputPath.Folder(dir);
             if (dir == null && (parse.GetValue(sheet) || parse.GetValue(overlays) || k > 0)) throw new SpatialVlmException("--contact-sheet, --overlays and --frames need --out");
             var (w, h) = SceneOptions.ParseSize(parse.GetValue(size)!);
-            var generator = new SceneGenerator(new SceneOptions { Width = w, Height = h });
+            var generator = new SceneGenerator(parse.GetValue(robot) ? SceneOptions.Robot(w, h) : new SceneOptions { Width = w, Height = h });
             var run = new SceneBatch(generator, dir, parse.GetValue(overlays), k);
             var output = parse.InvocationConfiguration.Output;
             var descriptions = RunWithProgress(run, s0, n, output);

@@ -46,6 +46,19 @@ public sealed record BoxSegmentationOptions
     public double JoinDistance { get; init; } = 0.2;
     /// <summary>The widened box is sampled at a pixel stride so that at most this many points are clustered. Default 40000.</summary>
     public int MaxPoints { get; init; } = 40000;
+    /// <summary>
+    /// The support surface around the box (the widened box's margin) is fitted locally, and the clearance drops to
+    /// LocalNoiseFactor × its RMS noise when that is below the fixed clearance, so objects only 1–3 cm tall on a clean
+    /// table survive support removal. Default 4.
+    /// </summary>
+    public double LocalNoiseFactor { get; init; } = 4;
+    /// <summary>
+    /// With a clean local support, a level plane less than this high above it is a neighbour's top, never background
+    /// (meters). Default 0.12.
+    /// </summary>
+    public double LowSurfaceHeight { get; init; } = 0.12;
+    /// <summary>Least support clearance however clean the local surface is (meters). Default 0.004.</summary>
+    public double MinSupportClearance { get; init; } = 0.004;
 }
 
 /// <summary>
@@ -60,7 +73,10 @@ public static class BoxSegmentation
 {
     /// <param name="worldFromCamera">The canonical frame (support plane at z = 0), or null when canonicalization failed.</param>
     /// <returns>The object's pixel indices (y·width + x), ascending; empty when nothing in the box has usable depth.</returns>
-    public static int[] Segment(DepthMap depth, CameraIntrinsics k, PixelBox box, RigidTransform? worldFromCamera, BoxSegmentationOptions o)
+    /// <param name="others">The other annotated boxes of the image: points inside them are a neighbour's, not background
+    /// running past this box, so they do not count as spill.</param>
+    public static int[] Segment(DepthMap depth, CameraIntrinsics k, PixelBox box, RigidTransform? worldFromCamera, BoxSegmentationOptions o,
+        IReadOnlyList<PixelBox>? others = null)
     {
         int w = depth.Width, h = depth.Height;
         var (bx0, by0, bx1, by1) = Clip(box.X, box.Y, box.X + box.Width, box.Y + box.Height, w, h);
@@ -69,6 +85,8 @@ public static class BoxSegmentation
         var (cx0, cy0, cx1, cy1) = Clip(box.X - mx, box.Y - my, box.X + box.Width + mx, box.Y + box.Height + my, w, h);
         long contextArea = (long)(cx1 - cx0) * (cy1 - cy0);
         int stride = Math.Max(1, (int)Math.Ceiling(Math.Sqrt((double)contextArea / Math.Max(1, o.MaxPoints))));
+        var support = worldFromCamera is { } pose ? LocalSupport.Fit(depth, k, pose, (cx0, cy0, cx1, cy1), (bx0, by0, bx1, by1), o) : null;
+        var neighbour = NeighbourMap(others, w, h, (cx0, cy0, cx1, cy1));
 
         var keep = new bool[w * h]; // usable: valid depth, not an edge, not support
         var sampled = new List<int>();
@@ -76,7 +94,7 @@ public static class BoxSegmentation
             for (int x = cx0; x < cx1; x++)
             {
                 int p = y * w + x;
-                if (!Usable(depth, k, x, y, worldFromCamera, o)) continue;
+                if (!Usable(depth, k, x, y, support, o)) continue;
                 keep[p] = true;
                 if ((x - cx0) % stride == 0 && (y - cy0) % stride == 0) sampled.Add(p);
             }
@@ -89,7 +107,7 @@ public static class BoxSegmentation
         // Background surfaces that run on past the box (a wall, a table top under the object) are mostly planes:
         // drop their on-plane points, and pieces of them the object frames, then cluster again, so what stood on or
         // against them comes apart from them.
-        var background = BackgroundPoints(cloud, clusters, w, boxRect, contextArea, o);
+        var background = BackgroundPoints(cloud, clusters, w, boxRect, contextArea, o, neighbour, support);
         if (background.Contains(true))
         {
             cloud = cloud.Where(background.Select(b => !b).ToArray());
@@ -98,7 +116,7 @@ public static class BoxSegmentation
         }
         if (clusters.ClusterCount == 0) return [];
 
-        var chosenLabels = SelectObjectClusters(cloud, clusters, w, boxRect, contextArea, o);
+        var chosenLabels = SelectObjectClusters(cloud, clusters, w, boxRect, contextArea, o, neighbour);
         if (chosenLabels.Count == 0) return []; // only background in the box
 
         // Back to full resolution: a usable pixel inside the box joins when its sampling anchor is in the cluster
@@ -126,9 +144,9 @@ public static class BoxSegmentation
     /// cluster), or in a cluster lying FramedShare on such a plane (the piece of wall seen between a chair's legs).
     /// </summary>
     private static bool[] BackgroundPoints(PointCloud cloud, DbscanResult clusters, int w, (int X0, int Y0, int X1, int Y1) box,
-        long contextArea, BoxSegmentationOptions o)
+        long contextArea, BoxSegmentationOptions o, Func<int, bool> neighbour, LocalSupport? support)
     {
-        var (inside, outside, members) = Census(cloud, clusters, w, box);
+        var (inside, outside, members) = Census(cloud, clusters, w, box, neighbour);
         var fillingSpill = FillingSpill(box, contextArea);
         var background = new bool[cloud.Count];
         var planes = new List<(Plane Plane, double Distance)>();
@@ -139,6 +157,9 @@ public static class BoxSegmentation
             if (!spills[l] || members[l].Count < 3 * o.ClusterMinPoints) continue;
             var fit = RansacPlane.Fit(cloud.Select(members[l].ToArray()), new RansacPlaneOptions(o.PlaneDistance, 3, 100, l, ScoringSubset: 0));
             if (fit.Inliers.Length < o.PlanarShare * members[l].Count) continue;
+            // A level surface just above a clean table is the top of a neighbouring flat thing, not a wall or a table
+            // top running under the object: removing its band would take flat objects with it.
+            if (support is { HasPlane: true } && support.IsLowLevelSurface(fit.Plane, o.LowSurfaceHeight, o.MinSupportClearance)) continue;
             double sq = 0;
             foreach (var j in fit.Inliers) { var d = fit.Plane.SignedDistance(cloud[members[l][j]]); sq += d * d; }
             var band = Math.Clamp(3 * Math.Sqrt(sq / fit.Inliers.Length), o.MinPlaneDistance, o.PlaneDistance);
@@ -168,8 +189,12 @@ public static class BoxSegmentation
         return Math.Max(1e-9, (contextArea - boxArea) / boxArea);
     }
 
-    /// <summary>Per cluster: points inside the box, points outside it (in the widened margin), and the member indices.</summary>
-    private static (int[] Inside, int[] Outside, List<int>[] Members) Census(PointCloud cloud, DbscanResult clusters, int w, (int X0, int Y0, int X1, int Y1) box)
+    /// <summary>
+    /// Per cluster: points inside the box, points outside it (in the widened margin, and not inside a neighbour's box),
+    /// and the member indices.
+    /// </summary>
+    private static (int[] Inside, int[] Outside, List<int>[] Members) Census(PointCloud cloud, DbscanResult clusters, int w, (int X0, int Y0, int X1, int Y1) box,
+        Func<int, bool> neighbour)
     {
         int n = clusters.ClusterCount;
         var inside = new int[n];
@@ -182,16 +207,16 @@ public static class BoxSegmentation
             if (label < 0) continue;
             members[label].Add(i);
             int p = cloud.PixelIndex![i], x = p % w, y = p / w;
-            if (x >= box.X0 && x < box.X1 && y >= box.Y0 && y < box.Y1) inside[label]++; else outside[label]++;
+            if (x >= box.X0 && x < box.X1 && y >= box.Y0 && y < box.Y1) inside[label]++; else if (!neighbour(p)) outside[label]++;
         }
         return (inside, outside, members);
     }
 
     private static HashSet<int> SelectObjectClusters(PointCloud cloud, DbscanResult clusters, int w, (int X0, int Y0, int X1, int Y1) box,
-        long contextArea, BoxSegmentationOptions o)
+        long contextArea, BoxSegmentationOptions o, Func<int, bool> neighbour)
     {
         int n = clusters.ClusterCount;
-        var (inside, outside, members) = Census(cloud, clusters, w, box);
+        var (inside, outside, members) = Census(cloud, clusters, w, box, neighbour);
         var fillingSpill = FillingSpill(box, contextArea);
         var background = new bool[n];
         for (int l = 0; l < n; l++)
@@ -219,14 +244,28 @@ public static class BoxSegmentation
         return chosen;
     }
 
-    private static bool Usable(DepthMap depth, CameraIntrinsics k, int x, int y, RigidTransform? worldFromCamera, BoxSegmentationOptions o)
+    private static bool Usable(DepthMap depth, CameraIntrinsics k, int x, int y, LocalSupport? support, BoxSegmentationOptions o)
     {
         var d = depth[x, y];
         if (!DepthMap.IsValid(d)) return false;
         var jump = Math.Max(o.DepthJump, o.RelativeDepthJump * d);
         if (Jumps(depth, x - 1, y, d, jump) || Jumps(depth, x + 1, y, d, jump) || Jumps(depth, x, y - 1, d, jump) || Jumps(depth, x, y + 1, d, jump))
             return false;
-        return worldFromCamera is not { } t || t.Apply(k.BackProject(x, y, d)).Z > Math.Max(o.SupportClearance, o.RelativeSupportClearance * d * d);
+        return support is not { } s || s.Above(k.BackProject(x, y, d), d, o);
+    }
+
+    /// <summary>Whether a pixel lies inside one of the other boxes (limited to the context window).</summary>
+    private static Func<int, bool> NeighbourMap(IReadOnlyList<PixelBox>? others, int w, int h, (int X0, int Y0, int X1, int Y1) context)
+    {
+        if (others is not { Count: > 0 }) return _ => false;
+        var rects = others.Select(b => Clip(b.X, b.Y, b.X + b.Width, b.Y + b.Height, w, h))
+            .Where(r => r.X1 > context.X0 && r.X0 < context.X1 && r.Y1 > context.Y0 && r.Y0 < context.Y1).ToArray();
+        return p =>
+        {
+            int x = p % w, y = p / w;
+            foreach (var r in rects) if (x >= r.X0 && x < r.X1 && y >= r.Y0 && y < r.Y1) return true;
+            return false;
+        };
     }
 
     private static bool Jumps(DepthMap depth, int x, int y, float d, float jump)

@@ -84,25 +84,42 @@ public sealed class RgbdFolderSource : IObservationSource
 
         var bare = new Observation { Id = item.Id, Image = image, Depth = depth, Intrinsics = k, Objects = [] };
         var synthesis = new SynthesisOptions { Canonicalization = options.Canonicalization, MaxDepth = options.MaxDepth };
-        FrameEstimate Frame() => new Canonicalizer(synthesis).Estimate(bare, (int)(item.Seed & int.MaxValue));
+        var canonicalizer = new Canonicalizer(synthesis);
+        var seed = (int)(item.Seed & int.MaxValue);
+        // Known gravity (intrinsics.json) gives the frame when a support plane perpendicular to it is found; it becomes
+        // the observation's known pose, so the pipeline still estimates its own and records the disagreement.
+        var known = intrinsics.Gravity is { } gravity ? canonicalizer.FromGravity(bare, gravity, seed) : null;
+        RigidTransform? knownPose = known is { Canonicalized: true } ? known.WorldFromCamera : null;
+        // Support pixels come from the depth's own estimate when it has one, so the pipeline's estimate stays independent
+        // of the known gravity and their disagreement means something.
+        FrameEstimate Estimated() => canonicalizer.Estimate(bare, seed);
+        int[]? Support(FrameEstimate estimated) =>
+            estimated.Canonicalized ? SupportPixels(depth, k, estimated) : known is { Canonicalized: true } ? SupportPixels(depth, k, known) : null;
         if (annotations is null)
         {
             var perceived = perception!.Perceive(item.Id, image, depth, k) with { Id = item.Id };
+            if (knownPose is not null) perceived = perceived with { KnownWorldFromCamera = knownPose };
             if (perceived.SupportPixels is not null) return perceived;
-            var plane = Frame();
-            return perceived with { SupportPixels = plane.Canonicalized ? SupportPixels(depth, k, plane) : null };
+            return perceived with { SupportPixels = Support(Estimated()) };
         }
-        var frame = Frame();
-        var objects = annotations.For(fileName).Select(a => new ObjectMask(a.Id, a.Category, a.Category,
-            MaskOf(a, depth, k, frame, $"{item.Id}/{a.Id}"))).ToList();
-        return bare with { Objects = objects, SupportPixels = frame.Canonicalized ? SupportPixels(depth, k, frame) : null };
+        var estimate = Estimated();
+        var frame = known is { Canonicalized: true } ? known : estimate;
+        var annotated = annotations.For(fileName);
+        var boxes = annotated.Where(a => a.Segmentation is null && a.Box is not null).ToList();
+        var pixels = annotated.ToDictionary(a => a, a => MaskOf(a, depth, k, frame, $"{item.Id}/{a.Id}", boxes));
+        // Box-only objects of one image are settled together: touching objects and boxes holding a neighbour's part.
+        var resolved = BoxMaskResolution.Resolve(depth, boxes.Select(a => a.Box!.Value).ToList(), boxes.Select(a => pixels[a]).ToList());
+        for (int i = 0; i < boxes.Count; i++) pixels[boxes[i]] = resolved[i];
+        var objects = annotated.Select(a => new ObjectMask(a.Id, a.Category, a.Category, pixels[a])).ToList();
+        return bare with { Objects = objects, SupportPixels = Support(estimate), KnownWorldFromCamera = knownPose };
     }
 
-    private int[] MaskOf(CocoObject a, DepthMap depth, CameraIntrinsics k, FrameEstimate frame, string source) => a.Segmentation switch
+    private int[] MaskOf(CocoObject a, DepthMap depth, CameraIntrinsics k, FrameEstimate frame, string source, List<CocoObject> boxOnly) => a.Segmentation switch
     {
         CocoRle rle => CocoMasks.FromRle(rle, depth.Width, depth.Height, source),
         CocoPolygons p => CocoMasks.FromPolygons(p.Polygons, depth.Width, depth.Height),
-        _ => BoxSegmentation.Segment(depth, k, a.Box!.Value, frame.Canonicalized ? frame.WorldFromCamera : null, options.BoxSegmentation),
+        _ => BoxSegmentation.Segment(depth, k, a.Box!.Value, frame.Canonicalized ? frame.WorldFromCamera : null, options.BoxSegmentation,
+            boxOnly.Where(o => !ReferenceEquals(o, a)).Select(o => o.Box!.Value).ToList()),
     };
 
     /// <summary>Pixels on the support plane (within the RANSAC distance), so occlusion tests do not count the floor as an occluder.</summary>

@@ -38,7 +38,15 @@ public sealed class Canonicalizer(SynthesisOptions options)
         return estimate;
     }
 
-    private FrameEstimate EstimateFromDepth(Observation obs, int seed)
+    private FrameEstimate EstimateFromDepth(Observation obs, int seed) => FromDepth(obs, seed, null);
+
+    /// <summary>
+    /// The frame from a known gravity direction (camera coordinates, unit, pointing down): z = −gravity, the support is
+    /// the largest plane below the camera perpendicular to it (SPATIAL.md "known gravity beats both"). Source "gravity".
+    /// </summary>
+    public FrameEstimate FromGravity(Observation obs, Point3 gravity, int seed) => FromDepth(obs, seed, gravity);
+
+    private FrameEstimate FromDepth(Observation obs, int seed, Point3? gravity)
     {
         var o = options.Canonicalization;
         var pixels = obs.SupportPixels is { Length: > 0 } support ? support : AllPixels(obs.Depth);
@@ -47,11 +55,13 @@ public sealed class Canonicalizer(SynthesisOptions options)
         var minInliers = Math.Max(3, o.MinPlaneInliers / stride);
         if (cloud.Count < minInliers)
             return Failed($"support plane has too few points ({cloud.Count * stride} < {o.MinPlaneInliers})");
-        // Estimate tries a few planes in turn and rejects walls, so clutter or a wall cannot pose as the floor.
-        var frame = CanonicalFrame.Estimate(cloud, new CanonicalFrameOptions(
-            MinInliers: minInliers, Ransac: new RansacPlaneOptions(o.PlaneDistance, 3, o.PlaneIterations, seed, MaxDegreeOfParallelism: options.GeometryThreads)));
+        // Estimate finds a few planes in turn and ranks them (SPATIAL.md), so clutter or a wall cannot pose as the floor.
+        var frameOptions = new CanonicalFrameOptions(MinInliers: minInliers,
+            Ransac: new RansacPlaneOptions(o.PlaneDistance, 3, o.PlaneIterations, seed, MaxDegreeOfParallelism: options.GeometryThreads));
+        var frame = gravity is { } g ? CanonicalFrame.FromGravity(cloud, g, frameOptions) : CanonicalFrame.Estimate(cloud, frameOptions);
+        var source = gravity is not null ? "gravity" : obs.SupportPixels is { Length: > 0 } ? "support-mask" : "ransac";
         return frame.Succeeded
-            ? new FrameEstimate(true, frame.WorldFromCamera, obs.SupportPixels is { Length: > 0 } ? "support-mask" : "ransac", null, null)
+            ? new FrameEstimate(true, frame.WorldFromCamera, source, null, null)
             : Failed(frame.FailureReason ?? "support plane rejected");
     }
 

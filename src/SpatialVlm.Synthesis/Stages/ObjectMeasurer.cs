@@ -15,12 +15,16 @@ public sealed record MeasuredObject(LiftedObject Source, PointCloud WorldPoints,
 /// </summary>
 public sealed class ObjectMeasurer(SynthesisOptions options)
 {
-    public MeasuredObject Measure(LiftedObject denoised, int liftedPoints, Visibility visibility, FrameEstimate frame)
+    /// <param name="observation">The image's depth and intrinsics, to tell whether the support under an object is hidden (optional).</param>
+    public MeasuredObject Measure(LiftedObject denoised, int liftedPoints, Visibility visibility, FrameEstimate frame, Observation? observation = null)
     {
         var world = CloudTransform.Apply(denoised.Points, frame.WorldFromCamera);
         var cameraPosition = frame.WorldFromCamera.Translation;
         var box = UprightBoxFit.Fit(options.Measurement.CompleteHiddenBack ? FootprintCompletion.Complete(world, cameraPosition) : world);
-        if (frame.Canonicalized && box.Bottom < options.Measurement.SupportSnap && box.Bottom > -options.Measurement.SupportSnap)
+        var m = options.Measurement;
+        bool rests = box.Bottom < m.SupportSnap && box.Bottom > -m.SupportSnap
+            || observation is not null && box.Bottom < m.HiddenUndersideMaxHeight && HiddenUnderside(world, frame, observation) >= m.HiddenUndersideShare;
+        if (frame.Canonicalized && rests)
         {
             var top = box.Top;
             box = box with { Center = box.Center with { Z = top / 2 }, Height = top };
@@ -33,6 +37,30 @@ public sealed class ObjectMeasurer(SynthesisOptions options)
         var sizeKnown = !visibility.Truncated && visibility.HiddenShare <= options.Occlusion.SizeUnknownAbove;
         var spatial = new SpatialObject(denoised.Mask.Id, denoised.Mask.Caption, box, liftedPoints, scale, sizeKnown);
         return new MeasuredObject(denoised, world, spatial, liftedPoints, visibility, shallow);
+    }
+
+    /// <summary>
+    /// Share of (up to 200 sampled) object points whose support point straight below (z = 0) is hidden in the depth map:
+    /// its pixel shows something nearer than it. Points below projecting off the image or behind the camera count as not hidden.
+    /// </summary>
+    public static double HiddenUnderside(PointCloud world, FrameEstimate frame, Observation obs)
+    {
+        if (world.Count == 0) return 0;
+        var cameraFromWorld = frame.WorldFromCamera.Inverse();
+        var k = obs.Intrinsics;
+        int step = Math.Max(1, world.Count / 200), tried = 0, hidden = 0;
+        for (int i = 0; i < world.Count; i += step)
+        {
+            tried++;
+            var c = cameraFromWorld.Apply(new Point3(world.X[i], world.Y[i], 0));
+            if (c.Z <= 0.01) continue;
+            var (u, v) = k.Project(c);
+            int x = (int)Math.Round(u), y = (int)Math.Round(v);
+            if (x < 0 || y < 0 || x >= obs.Depth.Width || y >= obs.Depth.Height) continue;
+            var d = obs.Depth[x, y];
+            if (DepthMap.IsValid(d) && d < c.Z - (0.01 + 0.02 * c.Z)) hidden++;
+        }
+        return tried == 0 ? 0 : hidden / (double)tried;
     }
 
     /// <summary>

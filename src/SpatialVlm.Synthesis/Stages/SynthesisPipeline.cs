@@ -56,7 +56,7 @@ public sealed class SynthesisPipeline(SynthesisOptions options)
                 skipped.Add(new SkipReason("object", $"{obs.Id}/{obj.Mask.Id}", "denoising left fewer than 4 points"));
                 continue;
             }
-            measured.Add(measurer.Measure(clean, obj.ValidPixels, hidden[obj.Mask.Id], frame));
+            measured.Add(measurer.Measure(clean, obj.ValidPixels, hidden[obj.Mask.Id], frame, obs));
         }
 
         var byId = measured.ToDictionary(m => m.Spatial.Id);
