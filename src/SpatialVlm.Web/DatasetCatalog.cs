@@ -131,7 +131,7 @@ public sealed class DatasetCatalog
             record.Width, record.Height,
             new FrameView(record.Frame.Canonicalized, record.Frame.Source, record.Frame.Failure, record.Frame.WorldFromCamera.ToMatrix4x4()),
             objects, record.Qa.Count, qa, record.Skipped.Select(s => new SkipView(s.Scope, s.Id, s.Reason)).ToList(),
-            record.SkippedQuestions, record.Perception?.ToJsonString());
+            record.SkippedQuestions, record.Perception is { } notes ? PerceptionNotesJson.ToJson(notes) : null);
     }
 
     /// <summary>

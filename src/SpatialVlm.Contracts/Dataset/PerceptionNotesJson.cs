@@ -79,6 +79,14 @@ public static class PerceptionNotesJson
         w.WriteEndObject();
     }
 
+    /// <summary>The notes as one JSON object (what the record holds under "perception").</summary>
+    public static string ToJson(PerceptionNotes notes)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms)) Write(w, notes);
+        return System.Text.Encoding.UTF8.GetString(ms.ToArray());
+    }
+
     public static PerceptionNotes Read(JsonElement e) => new()
     {
         SceneFilter = Obj(e, "scene_filter") is { } f

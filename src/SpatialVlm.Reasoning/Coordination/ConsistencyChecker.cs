@@ -1,3 +1,4 @@
+using SpatialVlm.Core;
 using System.Globalization;
 
 namespace SpatialVlm.Reasoning;
@@ -53,7 +54,7 @@ public sealed class ConsistencyChecker(ConsistencyOptions options)
         return found;
     }
 
-    private static string Name(ObjectReference r) => r.Id is { } id ? $"{ReferringExpressions.Normalize(r.Phrase)} (#{id})" : ReferringExpressions.Normalize(r.Phrase);
+    private static string Name(ObjectReference r) => r.Id is { } id ? $"{CaptionText.WithoutLeadingArticle(r.Phrase)} (#{id})" : CaptionText.WithoutLeadingArticle(r.Phrase);
     private static (string, string) Pair(string a, string b) => string.CompareOrdinal(a, b) <= 0 ? (a, b) : (b, a);
     private static string M(double m) => string.Create(CultureInfo.InvariantCulture, $"{m:0.##} m");
 }

@@ -1,3 +1,4 @@
+using SpatialVlm.Core;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -28,9 +29,9 @@ public static partial class SubQuestionReader
     /// <summary>A reference with the id of the known object of the same name, when it has none.</summary>
     public static ObjectReference Resolve(ObjectReference r, IReadOnlyList<ObjectReference> known)
     {
-        var phrase = ReferringExpressions.Normalize(r.Phrase);
+        var phrase = CaptionText.WithoutLeadingArticle(r.Phrase);
         if (r.Id != null) return r with { Phrase = phrase };
-        var match = known.Where(k => ReferringExpressions.Normalize(k.Phrase) == phrase).ToList();
+        var match = known.Where(k => CaptionText.WithoutLeadingArticle(k.Phrase) == phrase).ToList();
         return match.Count == 1 ? match[0] : r with { Phrase = phrase };
     }
 
@@ -42,7 +43,7 @@ public static partial class SubQuestionReader
         var found = new List<(int Index, ObjectReference Object)>();
         foreach (var k in known.OrderByDescending(k => k.Phrase.Length))
         {
-            var name = ReferringExpressions.Normalize(k.Phrase);
+            var name = CaptionText.WithoutLeadingArticle(k.Phrase);
             for (int at = lower.IndexOf(name, StringComparison.Ordinal); at >= 0; at = lower.IndexOf(name, at + 1, StringComparison.Ordinal))
             {
                 var end = at + name.Length;
@@ -86,7 +87,7 @@ public static partial class SubQuestionReader
     /// <summary>The key that says two sub-questions are the same: type, objects, and the wording when no type says it.</summary>
     public static string Key(SubQuestion q)
     {
-        static string Obj(ObjectReference? r) => r is null ? "-" : r.Id is { } id ? $"#{id}" : ReferringExpressions.Normalize(r.Phrase);
+        static string Obj(ObjectReference? r) => r is null ? "-" : r.Id is { } id ? $"#{id}" : CaptionText.WithoutLeadingArticle(r.Phrase);
         if (q.Type is { } type && q.A != null)
         {
             var (a, b) = (Obj(q.A), Obj(q.B));

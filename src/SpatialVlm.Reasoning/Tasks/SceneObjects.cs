@@ -11,7 +11,7 @@ public static class SceneObjects
         var spatial = scene.Objects.Select(o => new SpatialObject(o.Id, o.Caption, o.Box)).ToList();
         var questions = new QuestionOptions();
         return ReferringExpressions.Resolve(spatial, questions.Ambiguity, questions.Margins, [])
-            .ToDictionary(kv => kv.Key, kv => ReferringExpressions.Normalize(kv.Value));
+            .ToDictionary(kv => kv.Key, kv => CaptionText.WithoutLeadingArticle(kv.Value));
     }
 
     /// <summary>The named objects of the scene.json beside an image (a scene folder's image), or none.</summary>

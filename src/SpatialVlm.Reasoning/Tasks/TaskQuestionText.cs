@@ -104,7 +104,7 @@ public static partial class TaskQuestionText
 
     private static double Length(string s) => LengthParser.ParseMeters(s) ?? throw new SpatialVlmException($"'{s}' is not a length");
 
-    private static ObjectReference Phrase(string s) => new(ReferringExpressions.Normalize(s.Trim()));
+    private static ObjectReference Phrase(string s) => new(CaptionText.WithoutLeadingArticle(s.Trim()));
 
     /// <summary>"the A, the B and the C" → [A, B, C].</summary>
     private static List<ObjectReference>? ListOf(string list)
@@ -112,7 +112,7 @@ public static partial class TaskQuestionText
         var parts = ListSeparator().Split(list.Trim()).Select(p => p.Trim()).ToList();
         if (parts.Count == 0 || !parts[0].StartsWith("the ", StringComparison.OrdinalIgnoreCase)) return null;
         parts[0] = parts[0][4..];
-        return parts.Any(p => p.Length == 0) ? null : parts.Select(p => new ObjectReference(ReferringExpressions.Normalize(p))).ToList();
+        return parts.Any(p => p.Length == 0) ? null : parts.Select(p => new ObjectReference(CaptionText.WithoutLeadingArticle(p))).ToList();
     }
 
     [GeneratedRegex(@",\s+the\s+|\s+and\s+the\s+", RegexOptions.IgnoreCase)]
