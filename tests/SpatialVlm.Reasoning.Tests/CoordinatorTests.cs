@@ -56,6 +56,18 @@ public sealed class CoordinatorTests
     }
 
     [Fact]
+    public void ADistanceWithOneKnownObjectIsNotSentAsATypedQuestionAboutItself()
+    {
+        var q = SubQuestionReader.Complete(new SubQuestion("How far is the red can from the purple giraffe?"), Known);
+        Assert.Equal(1, q.A!.Id);
+        Assert.Null(q.B);
+        Assert.Null(q.Type);
+        var both = SubQuestionReader.Complete(new SubQuestion("How far is the red can from the blue can?"), Known);
+        Assert.Equal("distance", both.Type!.Id);
+        Assert.Equal(2, both.B!.Id);
+    }
+
+    [Fact]
     public async Task SubAnswersAreCachedPerImageAndQuestionAcrossRuns()
     {
         var model = new TableModel(new() { ["How far apart are the red can and the blue can?"] = "1 m" });

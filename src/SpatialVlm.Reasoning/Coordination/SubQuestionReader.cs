@@ -23,6 +23,9 @@ public static partial class SubQuestionReader
             b ??= mentioned.ElementAtOrDefault(1);
         }
         var type = q.Type ?? InferType(q.Text);
+        // A two-object type with one object found would be answered about A against itself (a distance of 0 m):
+        // send it untyped instead, and let the spatial model say it cannot answer.
+        if (type is { SingleObject: false } && b is null && q.Type is null) type = null;
         return q with { A = a, B = b, Type = type };
     }
 
