@@ -161,6 +161,26 @@ public sealed class OpenAiEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task AHugeReplyFailsItsQuestionInBoundedMemoryAndTheRunGoesOn()
+    {
+        using var server = new ScriptedChatServer(new()
+        {
+            ["Is the red mug left of the blue box?"] = ["huge"],
+            ["How wide is the red mug?"] = ["10 cm"],
+        });
+        var benchmark = BenchmarkReader.Read(WriteBenchmark());
+        var items = benchmark.Items.Where(i => i.Id is "q1" or "q4").ToList();
+        using var answerer = new OpenAiChatAnswerer(server.BaseUrl, "test-vlm", Fast with { MaxRetries = 0, RequestTimeout = TimeSpan.FromSeconds(30), MaxResponseBytes = 1 << 20 });
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var run = await EvalRunner.RunAsync(new BenchmarkFile(items, []), "bench.jsonl", answerer, "openai:x", new EvalOptions { Concurrency = 1 });
+        var grew = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        var huge = run.Predictions.Single(p => p.Item.Id == "q1");
+        Assert.Contains("exceeds the 1,048,576-byte limit", huge.Error);
+        Assert.Null(run.Predictions.Single(p => p.Item.Id == "q4").Error);
+        Assert.True(grew < 64L << 20, $"allocated {grew >> 20} MB while a 256 MB reply was offered");
+    }
+
+    [Fact]
     public async Task UnreachableServerStopsTheRunWithOneError()
     {
         var port = ScriptedChatServer.FreePort(); // nothing listens there

@@ -10,7 +10,8 @@ namespace SpatialVlm.Evaluation.Tests;
 /// A real chat-completions server on loopback (HttpListener, free port) that answers each question from a script:
 /// for every request carrying that question it plays the next step, repeating the last one when the script runs out.
 /// A system message, when sent, is prefixed to the question key as "SYSTEM | question".
-/// Steps: "429", "500", "503", "401", "slow" (answers after 10 s, past any client timeout), "malformed", or any other text = the answer.
+/// Steps: "429", "500", "503", "401", "slow" (answers after 10 s, past any client timeout), "malformed", "huge" (a 256 MiB
+/// body), or any other text = the answer.
 /// </summary>
 internal sealed class ScriptedChatServer : IDisposable
 {
@@ -72,6 +73,13 @@ internal sealed class ScriptedChatServer : IDisposable
                 case "slow":
                     await Task.Delay(10_000, stop.Token);
                     await Write(ctx, Completion("too late"));
+                    break;
+                case "huge":
+                    // 256 MiB of body, streamed without a length, until the client stops reading.
+                    ctx.Response.SendChunked = true;
+                    var chunk = Encoding.ASCII.GetBytes(new string('x', 1 << 20));
+                    for (int i = 0; i < 256 && !stop.IsCancellationRequested; i++) await ctx.Response.OutputStream.WriteAsync(chunk, stop.Token);
+                    ctx.Response.Close();
                     break;
                 case "malformed":
                     await Write(ctx, "{\"choices\": [ {\"mess");
