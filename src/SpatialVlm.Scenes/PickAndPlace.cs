@@ -76,39 +76,51 @@ public static class PickAndPlace
         return -1;
     }
 
+    /// <summary>Frame f of the sequence planned for the scene's layout, rendered in memory (scene.json with "robot").</summary>
+    public static RenderedScene RenderFrame(SceneGenerator generator, long seed, SceneLayout layout, (int Target, int Bowl, int Gripper, GripperPose[] Poses) plan, int f)
+    {
+        var p = plan;
+        var objects0 = layout.Objects;
+        var pose = p.Poses[f];
+        var objects = objects0.ToList();
+        objects[p.Target] = objects0[p.Target].MovedTo(pose.TargetOrigin);
+        // Fingers close across the object's narrow side.
+        objects[p.Gripper] = TabletopLayoutSampler.MakeGripperLike(objects0[p.Gripper], pose.Grasp, objects0[p.Target].Yaw + Math.PI / 2, pose.Opening);
+        var distance = R((pose.Grasp - objects[p.Target].Box.Center).Length);
+        var frame = layout with { Objects = objects };
+        var buffers = SceneRenderer.Render(frame, generator.Options.AntiAlias);
+        var counts = new int[objects.Count + 1];
+        foreach (var id in buffers.Instances) counts[id]++;
+        var description = SceneGenerator.Describe($"{SceneGenerator.SceneId(seed)}-f{f:D4}", seed, frame, counts) with
+        {
+            Robot = new SceneRobot
+            {
+                Task = Task(layout, p.Target, p.Bowl), Target = p.Target + 1, Container = p.Bowl + 1, Gripper = p.Gripper + 1, Frame = f, Phase = pose.Phase,
+                GripperCenter = [R(pose.Grasp.X), R(pose.Grasp.Y), R(pose.Grasp.Z)], GripperOpening = R(pose.Opening),
+                GripperObjectDistance = distance,
+            },
+        };
+        return new RenderedScene(description, buffers.Image, buffers.DepthMillimeters, buffers.Instances, buffers.SurfaceIds);
+    }
+
+    private static string Task(SceneLayout layout, int target, int bowl) =>
+        $"pick the {layout.Objects[target].Caption}; put the {layout.Objects[target].Caption} in the {layout.Objects[bowl].Caption}";
+
     public static void WriteFrames(SceneGenerator generator, long seed, int frames, string dir)
     {
         var layout = generator.GenerateWithLayout(seed).Layout;
         var plan = Plan(layout, seed, frames);
         if (plan is not { } p) return; // nothing to pick: no frames
         var objects0 = layout.Objects;
-        var gripper = objects0[p.Gripper];
-        var task = $"pick the {objects0[p.Target].Caption}; put the {objects0[p.Target].Caption} in the {objects0[p.Bowl].Caption}";
+        var task = Task(layout, p.Target, p.Bowl);
         var distances = new List<double>();
         for (int f = 0; f < frames; f++)
         {
             var pose = p.Poses[f];
-            var objects = objects0.ToList();
-            objects[p.Target] = objects0[p.Target].MovedTo(pose.TargetOrigin);
-            objects[p.Gripper] = TabletopLayoutSampler.MakeGripperLike(gripper, pose.Grasp, objects0[p.Target].Yaw + Math.PI / 2, pose.Opening); // fingers close across the object's narrow side
-            var distance = R((pose.Grasp - objects[p.Target].Box.Center).Length);
-            distances.Add(distance);
+            distances.Add(R((pose.Grasp - objects0[p.Target].MovedTo(pose.TargetOrigin).Box.Center).Length));
             var frameDir = Path.Combine(dir, f.ToString("D4"));
             if (SceneFolder.IsComplete(frameDir)) continue;
-            var frame = layout with { Objects = objects };
-            var buffers = SceneRenderer.Render(frame, generator.Options.AntiAlias);
-            var counts = new int[objects.Count + 1];
-            foreach (var id in buffers.Instances) counts[id]++;
-            var description = SceneGenerator.Describe($"{SceneGenerator.SceneId(seed)}-f{f:D4}", seed, frame, counts) with
-            {
-                Robot = new SceneRobot
-                {
-                    Task = task, Target = p.Target + 1, Container = p.Bowl + 1, Gripper = p.Gripper + 1, Frame = f, Phase = pose.Phase,
-                    GripperCenter = [R(pose.Grasp.X), R(pose.Grasp.Y), R(pose.Grasp.Z)], GripperOpening = R(pose.Opening),
-                    GripperObjectDistance = distance,
-                },
-            };
-            SceneFolder.Write(frameDir, new RenderedScene(description, buffers.Image, buffers.DepthMillimeters, buffers.Instances, buffers.SurfaceIds));
+            SceneFolder.Write(frameDir, RenderFrame(generator, seed, layout, p, f));
         }
         var summary = new
         {

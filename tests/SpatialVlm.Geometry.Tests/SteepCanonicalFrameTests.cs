@@ -13,7 +13,7 @@ namespace SpatialVlm.Geometry.Tests;
 public class SteepCanonicalFrameTests
 {
     private const double Deg = Math.PI / 180;
-    private const double Half = 2.0, WallX = 1.9;
+    private const double Half = 4.0, WallX = 3.9;
 
     /// <summary>Camera at height h above the world origin, looking along +x pitched down by pitch (may exceed 90°) and rolled.</summary>
     internal static RigidTransform Pose(double height, double pitch, double roll)
@@ -34,13 +34,13 @@ public class SteepCanonicalFrameTests
     }
 
     /// <summary>
-    /// Camera-frame points of what a 70°×55° camera sees, by casting random pixel rays: a 4 m × 4 m table top at z = 0
-    /// (optionally a wall 1.9 m ahead and a floor 0.75 m below), plus points on the tops and sides of small boxes on it.
+    /// Camera-frame points of what a 70°×55° camera sees, by casting random pixel rays: an 8 m × 8 m table top at z = 0
+    /// (optionally a wall 3.9 m ahead and a floor 0.75 m below), plus points on the tops and sides of small boxes on it.
     /// </summary>
-    private static PointCloud TableSeenBy(RigidTransform worldFromCamera, Random rng, bool wall, bool floorBelow) =>
-        TableSeenBy(worldFromCamera, rng, wall, floorBelow, out _);
+    private static PointCloud TableSeenBy(RigidTransform worldFromCamera, Random rng, bool wall, bool floorBelow, double half = Half) =>
+        TableSeenBy(worldFromCamera, rng, wall, floorBelow, out _, half);
 
-    private static PointCloud TableSeenBy(RigidTransform worldFromCamera, Random rng, bool wall, bool floorBelow, out double tableShare)
+    private static PointCloud TableSeenBy(RigidTransform worldFromCamera, Random rng, bool wall, bool floorBelow, out double tableShare, double half = Half)
     {
         int onTable = 0;
         var cameraFromWorld = worldFromCamera.Inverse();
@@ -53,7 +53,7 @@ public class SteepCanonicalFrameTests
             if (ray.Z < 0)
             {
                 var t = -eye.Z / ray.Z; var p = eye + ray * t;
-                if (Math.Abs(p.X) <= Half && Math.Abs(p.Y) <= Half) best = t;
+                if (Math.Abs(p.X) <= half && Math.Abs(p.Y) <= half) best = t;
                 else if (floorBelow) best = (-0.75 - eye.Z) / ray.Z;
             }
             if (wall && ray.X > 0)
@@ -82,7 +82,9 @@ public class SteepCanonicalFrameTests
     }
 
     [Fact]
-    public void UpWithinTwoDegreesAndForwardByTheRuleForAnyPitchToPastVertical() =>
+    public void UpWithinTwoDegreesAndForwardByTheRuleForAnyPitchToPastVertical()
+    {
+        int checkedCases = 0;
         Gen.Select(Gen.Double[0.35, 1.0], Gen.Double[0, 120], Gen.Double[-30, 30], Gen.Int[0, 100000], Gen.Bool).Sample((height, pitchDeg, rollDeg, seed, wall) =>
         {
             var truth = Pose(height, pitchDeg * Deg, rollDeg * Deg);
@@ -90,6 +92,7 @@ public class SteepCanonicalFrameTests
             // A level camera may see the wall far more than the table: then the table is not a large plane (SPATIAL.md
             // ranks large planes only) and a lone wall is rightly the support. Only views where the table is large count.
             if (tableShare < 0.2) return;
+            checkedCases++;
                         var result = CanonicalFrame.Estimate(cloud, new CanonicalFrameOptions(Ransac: new RansacPlaneOptions(0.01, 3, 400, seed)));
             Assert.True(result.Succeeded, $"pitch {pitchDeg:0.#} roll {rollDeg:0.#}: {result.FailureReason}");
             var t = result.WorldFromCamera;
@@ -111,6 +114,8 @@ public class SteepCanonicalFrameTests
             var left = new Point3(t.Rotation[3], t.Rotation[4], t.Rotation[5]);
             Assert.True((estUp.Cross(estForward) - left).Length < 1e-9);
         }, iter: 80, threads: 1);
+        Assert.True(checkedCases >= 60, $"only {checkedCases} of 80 views saw the table as a large plane");
+    }
 
     [Fact]
     public void AWallLosesToAVisibleFloorButALoneFacingPlaneIsTheSupport()
@@ -140,9 +145,9 @@ public class SteepCanonicalFrameTests
     [Fact]
     public void AVisibleFloorBelowTheTableIsTheSupport()
     {
-        // Pitched 20° from 1 m above the table: the table's far edge is in view, and the floor 0.75 m below beyond it.
+        // Pitched 20° from 1 m above a 4 m table: the table's far edge is in view, and the floor 0.75 m below beyond it.
         var truth = Pose(1.0, 20 * Deg, 5 * Deg);
-        var result = CanonicalFrame.Estimate(TableSeenBy(truth, new Random(5), wall: false, floorBelow: true), new CanonicalFrameOptions());
+        var result = CanonicalFrame.Estimate(TableSeenBy(truth, new Random(5), wall: false, floorBelow: true, half: 2.0), new CanonicalFrameOptions());
         Assert.True(result.Succeeded, result.FailureReason);
         Assert.Equal(1.75, result.WorldFromCamera.Apply(Point3.Zero).Z, 0.05); // a far, grazing floor: looser
     }
