@@ -34,7 +34,7 @@ public sealed class TrainCommandTests : IDisposable
         // A rerun with more steps continues from the checkpoint instead of starting again.
         var more = Run([.. train, "--max-steps", "5"]);
         Assert.True(more.Exit == 0, more.Err);
-        Assert.Contains("steps 4..5", more.Out);
+        Assert.True(more.Out.Contains("steps 4..5"), more.Out);
         var steps = File.ReadAllLines(Path.Combine(runDir, "train-log.jsonl")).Select(l => (int)JsonNode.Parse(l)!["step"]!).ToList();
         Assert.Equal([1, 2, 3, 4, 5], steps);
 

@@ -42,7 +42,7 @@ public static class TrainCommand
             using var trainer = Trainer.HasCheckpoint(output) ? Trainer.Resume(output, options.Steps) : Trainer.Create(VlmConfig.Preset(parse.GetValue(config)!), options);
             var result = ProgressDisplay.Run(stdout, $"train: {qa} QA pairs", options.Steps, "steps", report =>
                 trainer.Train(examples, null, new Progress(report)));
-            stdout.WriteLine($"train: steps {result.FirstStep}..{result.LastStep}, loss {(result.Losses.Count > 0 ? result.Losses[^1] : double.NaN):0.####}" +
+            stdout.WriteLine($"train: steps {result.FirstStep + 1}..{result.LastStep}, loss {(result.Losses.Count > 0 ? result.Losses[^1] : double.NaN):0.####}" +
                              $"{(examples.Skipped.Count > 0 ? $", {examples.Skipped.Count} images skipped (first: {examples.Skipped.First().Value})" : "")} -> {result.LastCheckpoint}");
             return 0;
         });
