@@ -23,12 +23,7 @@ public sealed class GgufCommandsTests : IDisposable
 
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter(); var stderr = new StringWriter();
-        var exit = CliRunner.Run(CommandTree.Build(), args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Exit, string Out, string Err) Run(params string[] args) => CliHarness.Run(args);
 
     private string Spec => $"gguf:{model}+{mmproj}";
 

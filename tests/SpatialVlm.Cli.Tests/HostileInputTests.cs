@@ -19,12 +19,7 @@ public sealed partial class HostileInputTests : IDisposable
         try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
     }
 
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter(); var stderr = new StringWriter();
-        var exit = CliRunner.Run(CommandTree.Build(), args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Exit, string Out, string Err) Run(params string[] args) => CliHarness.Run(args);
 
     [GeneratedRegex(@"System\.|Exception|`1|\bat [A-Z]\w+\.")]
     private static partial Regex DotNetNames();

@@ -8,13 +8,7 @@ public sealed class SynthCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = CliRunner.Run(CommandTree.Build(), args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Exit, string Out, string Err) Run(params string[] args) => CliHarness.Run(args);
 
     [Theory]
     [InlineData("synth", "--out", "{dir}/a")]                                          // no input

@@ -23,13 +23,7 @@ public sealed class SynthModelsEndToEndTests : IDisposable
         try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
     }
 
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = CliRunner.Run(CommandTree.Build(), args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Exit, string Out, string Err) Run(params string[] args) => CliHarness.Run(args);
 
     /// <summary>Writes the tiny graphs for these regions into a store at `home`, where `models pull` would put the files.</summary>
     internal static void WriteStore(string home, int width, int height, IReadOnlyList<SceneRegion> regions, RenderedScene? depthOf)

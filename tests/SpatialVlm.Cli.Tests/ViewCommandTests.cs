@@ -13,13 +13,7 @@ public sealed class ViewCommandTests : IDisposable
         try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
     }
 
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = CliRunner.Run(CommandTree.Build(), args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Exit, string Out, string Err) Run(params string[] args) => CliHarness.Run(args);
 
     [Fact]
     public void AFolderOfNoKnownKindIsOneLine()
