@@ -157,6 +157,19 @@ public sealed partial class HostileInputTests : IDisposable
     }
 
     [Fact]
+    public void ABoxWhollyOutsideTheImageIsNamedAsSuch()
+    {
+        using var folder = new Synthesis.Tests.RgbdTestFolder().AddShared("00000", "color/00000.jpg", "depth/00000.png");
+        folder.WriteAnnotations(("00000.jpg", [("chair", Synthesis.Tests.RgbdTestFolder.Box(335, 105, 280, 280)), ("ghost", Synthesis.Tests.RgbdTestFolder.Box(2000, 2000, 10, 10))]));
+        var outDir = Path.Combine(dir, "out");
+        var (exit, _, err) = Run("synth", "--input", folder.Root, "--out", outDir);
+        AssertOneCleanLine(exit, err, "the only frame failed");
+        var reason = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "manifest.json")))!["failed"]!.AsArray().Single()!["reason"]!.GetValue<string>();
+        Assert.Contains("wholly outside the 640x480 image", reason);
+        Assert.DoesNotContain("too few points", reason);
+    }
+
+    [Fact]
     public void ABillionSceneRunStreamsItsItemsInBoundedMemory()
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "spatialvlm.dll");

@@ -105,6 +105,10 @@ public sealed class RgbdFolderSource : IObservationSource
         var estimate = Estimated();
         var frame = known is { Canonicalized: true } ? known : estimate;
         var annotated = annotations.For(fileName);
+        // A box that misses the image is an annotation error, named as such (not blamed later on "too few points").
+        foreach (var a in annotated)
+            if (a.Box is { } b && (b.X >= depth.Width || b.Y >= depth.Height || b.X + b.Width <= 0 || b.Y + b.Height <= 0))
+                throw new SpatialVlmException($"{item.Id}: annotation {a.Id} ({a.Category}) has a box [{b.X:0.#}, {b.Y:0.#}, {b.Width:0.#}, {b.Height:0.#}] wholly outside the {depth.Width}x{depth.Height} image");
         var boxes = annotated.Where(a => a.Segmentation is null && a.Box is not null).ToList();
         var pixels = annotated.ToDictionary(a => a, a => MaskOf(a, depth, k, frame, $"{item.Id}/{a.Id}", boxes));
         // Box-only objects of one image are settled together: touching objects and boxes holding a neighbour's part.
