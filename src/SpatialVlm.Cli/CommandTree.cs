@@ -24,6 +24,7 @@ public static class CommandTree
         root.Subcommands.Add(EvalCommand.Create(RegisterLocalModels));
         root.Subcommands.Add(AskCommand.Create(RegisterLocalModels));
         root.Subcommands.Add(ReasonCommand.Create(RegisterLocalModels));
+        root.Subcommands.Add(ServeCommand.Create(RegisterLocalModels));
         root.Subcommands.Add(ModelsCommand.Create(models));
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ViewCommand.Create());
