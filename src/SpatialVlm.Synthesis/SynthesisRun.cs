@@ -225,14 +225,15 @@ public sealed class SynthesisRun(SynthesisPipeline pipeline, SynthesisRunOptions
     private DatasetStatistics WriteDataset(Func<IEnumerable<DatasetRecord>> records, List<(string Id, string Reason)> failures, int? overlays)
     {
         var outDir = options.OutDir;
+        DatasetStatistics stats = null!;
         AtomicFile.Write(Path.Combine(outDir, "dataset.jsonl"), s =>
         {
             using var w = new StreamWriter(s, new UTF8Encoding(false), leaveOpen: true) { NewLine = "\n" };
-            foreach (var r in records()) w.WriteLine(DatasetRecordJson.Serialize(r));
+            // One pass over the record files gives both dataset.jsonl and the card's statistics.
+            stats = DatasetStatistics.Compute(records().Select(r => { w.WriteLine(DatasetRecordJson.Serialize(r)); return r; }), failures);
         });
         if (options.Formats.HasFlag(DatasetFormat.Parquet)) ParquetDatasetWriter.Write(Path.Combine(outDir, "dataset.parquet"), records(), outDir);
         if (options.Formats.HasFlag(DatasetFormat.Llava)) LlavaWriter.Write(Path.Combine(outDir, "llava.json"), records());
-        var stats = DatasetStatistics.Compute(records(), failures);
         AtomicFile.WriteAllText(Path.Combine(outDir, "README.md"), stats.ToMarkdown("Spatial VQA dataset", MarginPolicyText.Lines(pipeline.Options), overlays));
         var manifest = new JsonObject
         {
