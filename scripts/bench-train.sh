@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Times nano training steps in TorchSharp (TrainingBenchmark.Run) and the same architecture in PyTorch on this machine,
+# Times nano training steps in TorchSharp (`spatialvlm bench train`) and the same architecture in PyTorch on this machine,
 # in one run, and prints JSON with both steps/s and the ratio.
 # Usage: scripts/bench-train.sh [preset=nano] [batch=32] [text-tokens=64] [steps=10] [threads=1]
 # Needs Debian's python3-torch (apt-get install -y python3-torch), used through /usr/bin/python3.
@@ -13,7 +13,9 @@ if ! "$python" -c "import torch" 2>/dev/null; then
 fi
 sharp_json="$(mktemp)"
 trap 'rm -f "$sharp_json"' EXIT
-(cd "$here/bench-train" && dotnet run -c Release bench_train.cs -- "$preset" "$batch" "$tokens" "$steps" "$threads") | tail -n 1 > "$sharp_json"
+cli="$here/../src/SpatialVlm.Cli/bin/Release/net10.0/linux-x64/spatialvlm"
+[ -x "$cli" ] || dotnet build "$here/../src/SpatialVlm.Cli" -c Release >/dev/null
+"$cli" bench train --config "$preset" --batch-size "$batch" --text-tokens "$tokens" --steps "$steps" --threads "$threads" | tail -n 1 > "$sharp_json"
 torch_json="$("$python" "$here/bench-train/bench_train_torch.py" "$sharp_json")"
 "$python" - "$sharp_json" "$torch_json" <<'PY'
 import json, sys

@@ -49,6 +49,28 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void TrainsOnAMixtureOfSpatialAndGeneralData()
+    {
+        var data = Path.Combine(dir, "data");
+        Assert.Equal(0, Run("synth", "--scenes", "3", "--seed", "21", "--size", "160x120", "--qa-per-image", "4", "--format", "jsonl,llava", "--out", data).Exit);
+        var runDir = Path.Combine(dir, "mixed");
+        var run = Run("train", "--data", data, "--general", data, "--general", Path.Combine(data, "llava.json"), "--spatial-share", "0.3",
+            "--config", "nano", "--out", runDir, "--batch-size", "8", "--warmup", "1", "--max-steps", "3");
+        Assert.True(run.Exit == 0, run.Err);
+        var share = (double)JsonNode.Parse(File.ReadLines(Path.Combine(runDir, "train-log.jsonl")).Last())!["spatial_token_share"]!;
+        Assert.InRange(share, 0.01, 0.99);   // both streams were drawn
+        // Share 0 is the no-spatial baseline: every token general.
+        var baseline = Run("train", "--data", data, "--general", data, "--spatial-share", "0", "--config", "nano", "--out", Path.Combine(dir, "base"),
+            "--batch-size", "4", "--warmup", "1", "--max-steps", "2");
+        Assert.True(baseline.Exit == 0, baseline.Err);
+        Assert.Equal(0.0, (double)JsonNode.Parse(File.ReadLines(Path.Combine(dir, "base", "train-log.jsonl")).Last())!["spatial_token_share"]!);
+        var bad = Run("train", "--data", data, "--general", Path.Combine(dir, "nothing.txt"), "--out", Path.Combine(dir, "r2"));
+        Assert.NotEqual(0, bad.Exit);
+        Assert.Contains("expected a synth folder or a LLaVA .json file", bad.Err);
+        Assert.Single(bad.Err.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
     public void BadInputIsOneLine()
     {
         var empty = Path.Combine(dir, "empty");

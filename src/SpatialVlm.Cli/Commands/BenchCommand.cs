@@ -14,6 +14,7 @@ public static class BenchCommand
         cmd.Subcommands.Add(BenchPerceptionCommand.Create());
         cmd.Subcommands.Add(BenchPhotosCommand.Create());
         cmd.Subcommands.Add(BenchTabletopCommand.Create());
+        cmd.Subcommands.Add(BenchTrainCommand.Create());
         return cmd;
     }
 }

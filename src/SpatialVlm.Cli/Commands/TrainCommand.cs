@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SpatialVlm.Core;
+using SpatialVlm.Core.Training;
 using SpatialVlm.Model;
 
 namespace SpatialVlm.Cli.Commands;
@@ -22,9 +23,11 @@ public static class TrainCommand
         var seed = new Option<long>("--seed") { Description = "seed of initialisation, sampling and noise", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "CPU threads for torch", DefaultValueFactory = _ => 1 };
         var every = new Option<int>("--checkpoint-every") { Description = "steps between checkpoints", DefaultValueFactory = _ => 100 };
+        var general = new Option<string[]>("--general") { Description = "general (non-spatial) data, repeatable: a synth folder (questions about presence, count, colour and category with exact answers from its records) or a LLaVA-format .json file", AllowMultipleArgumentsPerToken = true };
+        var share = new Option<double>("--spatial-share") { Description = "share of training TOKENS from spatial QA when --general is given (the paper: 0.05; 0 trains on general data only, the no-spatial baseline)", DefaultValueFactory = _ => 0.05 };
         var device = new Option<string>("--device") { Description = "cpu (or cuda where a CUDA build of TorchSharp is present)", DefaultValueFactory = _ => "cpu" };
         var cmd = new Command("train", "Train the built-in VLM on synth output (TorchSharp); checkpoints describe themselves and a rerun resumes exactly.")
-            { data, config, outDir, steps, batch, lr, weightDecay, warmup, freeze, noise, seed, threads, every, device };
+            { data, config, outDir, steps, batch, lr, weightDecay, warmup, freeze, noise, seed, threads, every, general, share, device };
         cmd.SetAction(parse =>
         {
             var output = OutputPath.Folder(parse.GetValue(outDir));
@@ -36,22 +39,46 @@ public static class TrainCommand
                 OutputDirectory = output, Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
                 WeightDecay = parse.GetValue(weightDecay), WarmupSteps = parse.GetValue(warmup), FreezeVision = parse.GetValue(freeze),
                 AnswerNoiseSigma = parse.GetValue(noise), Seed = parse.GetValue(seed), Threads = parse.GetValue(threads),
-                CheckpointEvery = parse.GetValue(every), Device = parse.GetValue(device)!,
+                CheckpointEvery = parse.GetValue(every), Device = parse.GetValue(device)!, SpatialTokenShare = parse.GetValue(share),
             }.Validated();
+            var generalSources = GeneralSources(parse.GetValue(general) ?? [], options.Seed);
             var stdout = parse.InvocationConfiguration.Output;
             using var trainer = Trainer.HasCheckpoint(output) ? Trainer.Resume(output, options.Steps) : Trainer.Create(VlmConfig.Preset(parse.GetValue(config)!), options);
             var result = ProgressDisplay.Run(stdout, $"train: {qa} QA pairs", options.Steps, "steps", report =>
-                trainer.Train(examples, null, new Progress(report)));
+                trainer.Train(examples, generalSources.Count == 0 ? null : generalSources.SelectMany(g => g.Examples), new Progress(report)));
             stdout.WriteLine($"train: steps {result.FirstStep + 1}..{result.LastStep}, loss {(result.Losses.Count > 0 ? result.Losses[^1] : double.NaN):0.####}" +
-                             $"{(examples.Skipped.Count > 0 ? $", {examples.Skipped.Count} images skipped (first: {examples.Skipped.First().Value})" : "")} -> {result.LastCheckpoint}");
+                             $"{SkippedText(examples.Skipped, "images")}{string.Concat(generalSources.Select(g => SkippedText(g.Skipped(), $"general entries of {g.Name}")))} -> {result.LastCheckpoint}");
             return 0;
         });
         return cmd;
     }
 
+    /// <summary>One general data source: its examples, and what it skipped so far.</summary>
+    private sealed record GeneralSource(string Name, IEnumerable<TrainingExample> Examples, Func<IReadOnlyDictionary<string, string>> Skipped);
+
+    /// <summary>A synth folder gives questions generated from its records; a .json file is read as LLaVA conversations.</summary>
+    private static List<GeneralSource> GeneralSources(IEnumerable<string> paths, long seed) =>
+        [.. paths.Select(path =>
+        {
+            if (Directory.Exists(path))
+            {
+                var generated = new GeneralExamples([path], seed);
+                return new GeneralSource(path, generated, () => generated.Skipped);
+            }
+            if (File.Exists(path) && path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            {
+                var llava = new LlavaExamples(path);
+                return new GeneralSource(path, llava, () => llava.Skipped);
+            }
+            throw new SpatialVlmException($"--general {path}: expected a synth folder or a LLaVA .json file");
+        })];
+
+    private static string SkippedText(IReadOnlyDictionary<string, string> skipped, string what) =>
+        skipped.Count > 0 ? $", {skipped.Count} {what} skipped (first: {skipped.First().Value})" : "";
+
     private sealed class Progress(Action<int, string> report) : ITrainingProgress
     {
-        public void StepCompleted(TrainingStepReport r) => report(r.Step, $"loss {r.Loss:0.###}");
+        public void StepCompleted(TrainingStepReport r) => report(r.Step, $"loss {r.Loss:0.###}, spatial {r.SpatialTokenShare:P0} of tokens");
         public void CheckpointWritten(int step, string directory) { }
     }
 }
