@@ -108,11 +108,34 @@ public sealed class Trainer : IDisposable
         tokenizer ??= ByteTokenizer.Instance;
         config.Validate();
         tokenizer.RequireFits(config);
+        RequireNewRun(options);
+        var model = new SpatialVlmModel(config, options.Device, options.Seed);
+        return Start(model, tokenizer, options);
+    }
+
+    /// <summary>
+    /// A new run whose weights start from a checkpoint (a run folder or step-N folder): the second phase of the paper's
+    /// recipe, after a first phase on general data. Shape and tokenizer come from the checkpoint; the optimizer, schedule,
+    /// sampler and step count start afresh.
+    /// </summary>
+    public static Trainer CreateFrom(string checkpointPath, TrainingOptions options)
+    {
+        options = options.Validated();
+        RequireNewRun(options);
+        var (model, tokenizer, manifest) = Checkpoint.LoadModel(checkpointPath, options.Device);
+        return Start(model, tokenizer, options with { InitializedFrom = $"{Checkpoint.Resolve(checkpointPath)} (step {manifest.Step})" });
+    }
+
+    private static void RequireNewRun(TrainingOptions options)
+    {
         if (HasCheckpoint(options.OutputDirectory))
             throw new ModelException($"{options.OutputDirectory} already holds a training run; resume it or choose another folder");
         torch.set_num_threads(options.Threads);
         torch.manual_seed(options.Seed);
-        var model = new SpatialVlmModel(config, options.Device, options.Seed);
+    }
+
+    private static Trainer Start(SpatialVlmModel model, VlmTokenizer tokenizer, TrainingOptions options)
+    {
         Directory.CreateDirectory(options.OutputDirectory);
         File.Delete(Path.Combine(options.OutputDirectory, LogFile));
         return new Trainer(model, tokenizer, options, null, null);

@@ -35,6 +35,8 @@ public sealed record TrainingOptions
     /// <summary>Keep this many newest step-N checkpoints (0 = all).</summary>
     public int KeepCheckpoints { get; init; } = 3;
     public string Device { get; init; } = "cpu";
+    /// <summary>The checkpoint whose weights this run started from (a second phase), or null for a fresh initialisation.</summary>
+    public string? InitializedFrom { get; init; }
 
     public TrainingOptions Validated()
     {

@@ -204,4 +204,44 @@ public sealed class TrainingTests : IDisposable
         using var reloaded = loaded.Forward(ids, pixels);
         Assert.Equal(original.data<float>().ToArray(), reloaded.data<float>().ToArray());
     }
+
+    [Fact]
+    public void A_second_phase_starts_from_the_first_phases_weights_and_a_frozen_encoder_stays_put()
+    {
+        var (spatial, general) = Streams();
+        var phase1 = temp.New();
+        using (var trainer = Trainer.Create(TestModels.Tiny, Options(phase1, 3)))
+            trainer.Train(spatial, general);
+        var (first, _, _) = Checkpoint.LoadModel(phase1);
+        var phase1Weights = first.named_parameters().ToDictionary(p => p.name, p => p.parameter.data<float>().ToArray());
+        first.Dispose();
+
+        var phase2 = temp.New();
+        using var second = Trainer.CreateFrom(phase1, Options(phase2, 3) with { FreezeVision = true });
+        Assert.Equal(0, second.Step);
+        Assert.Equal(TestModels.Tiny, second.Config);
+        Assert.Contains("step 3", second.Options.InitializedFrom);
+        // Before any step the weights are the first phase's, exactly.
+        foreach (var (name, p) in second.Model.named_parameters())
+            Assert.Equal(phase1Weights[name], p.data<float>().ToArray());
+        var losses = second.Train(spatial, general).Losses;
+        Assert.Equal(3, losses.Count);
+        var vision = second.Model.VisionParameters().Select(p => p.Name).ToHashSet();
+        Assert.NotEmpty(vision);
+        var textChecked = 0;
+        foreach (var (name, p) in second.Model.named_parameters())
+        {
+            var now = p.data<float>().ToArray();
+            if (vision.Contains(name)) Assert.Equal(phase1Weights[name], now);
+            else if (name.EndsWith("weight", StringComparison.Ordinal) && name.Contains("layers.0.self_attn.q_proj", StringComparison.Ordinal))
+            {
+                Assert.NotEqual(phase1Weights[name], now);
+                textChecked++;
+            }
+        }
+        Assert.Equal(1, textChecked);
+        // The checkpoint says where it came from.
+        Assert.Contains("step 3", Checkpoint.ReadManifest(phase2).Training!.InitializedFrom);
+        Assert.Throws<ModelException>(() => Trainer.CreateFrom(phase1, Options(phase2, 3)));   // phase2 already holds a run
+    }
 }

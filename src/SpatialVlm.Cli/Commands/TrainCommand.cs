@@ -25,9 +25,10 @@ public static class TrainCommand
         var every = new Option<int>("--checkpoint-every") { Description = "steps between checkpoints", DefaultValueFactory = _ => 100 };
         var general = new Option<string[]>("--general") { Description = "general (non-spatial) data, repeatable: a synth folder (questions about presence, count, colour and category with exact answers from its records) or a LLaVA-format .json file", AllowMultipleArgumentsPerToken = true };
         var share = new Option<double>("--spatial-share") { Description = "share of training TOKENS from spatial QA when --general is given (the paper: 0.05; 0 trains on general data only, the no-spatial baseline)", DefaultValueFactory = _ => 0.05 };
+        var init = new Option<string?>("--init") { Description = "start a new run from this checkpoint's weights (a run folder or step-N folder; its model shape wins over --config): phase 2 after a phase on general data" };
         var device = new Option<string>("--device") { Description = "cpu (or cuda where a CUDA build of TorchSharp is present)", DefaultValueFactory = _ => "cpu" };
         var cmd = new Command("train", "Train the built-in VLM on synth output (TorchSharp); checkpoints describe themselves and a rerun resumes exactly.")
-            { data, config, outDir, steps, batch, lr, weightDecay, warmup, freeze, noise, seed, threads, every, general, share, device };
+            { data, config, outDir, steps, batch, lr, weightDecay, warmup, freeze, noise, seed, threads, every, general, share, init, device };
         cmd.SetAction(parse =>
         {
             var output = OutputPath.Folder(parse.GetValue(outDir));
@@ -43,7 +44,9 @@ public static class TrainCommand
             }.Validated();
             var generalSources = GeneralSources(parse.GetValue(general) ?? [], options.Seed);
             var stdout = parse.InvocationConfiguration.Output;
-            using var trainer = Trainer.HasCheckpoint(output) ? Trainer.Resume(output, options.Steps) : Trainer.Create(VlmConfig.Preset(parse.GetValue(config)!), options);
+            using var trainer = Trainer.HasCheckpoint(output) ? Trainer.Resume(output, options.Steps)
+                : parse.GetValue(init) is { } initFrom ? Trainer.CreateFrom(initFrom, options)
+                : Trainer.Create(VlmConfig.Preset(parse.GetValue(config)!), options);
             var result = ProgressDisplay.Run(stdout, $"train: {qa} QA pairs", options.Steps, "steps", report =>
                 trainer.Train(examples, generalSources.Count == 0 ? null : generalSources.SelectMany(g => g.Examples), new Progress(report)));
             stdout.WriteLine($"train: steps {result.FirstStep + 1}..{result.LastStep}, loss {(result.Losses.Count > 0 ? result.Losses[^1] : double.NaN):0.####}" +
