@@ -10,12 +10,11 @@ public static class ContainedPath
     /// <summary>The full path of <paramref name="relative"/> under <paramref name="root"/>, or a one-line error naming <paramref name="what"/>.</summary>
     public static string Resolve(string root, string relative, string what)
     {
-        if (string.IsNullOrWhiteSpace(relative)) throw new SpatialVlmException($"{what}: empty path");
-        if (relative.Contains('\0')) throw new SpatialVlmException($"{what}: the path holds a NUL character");
+        RequireUsable(relative, what);
         if (Path.IsPathRooted(relative)) throw new SpatialVlmException($"{what}: '{Printable.Clip(relative)}' is an absolute path; paths in data files are relative to their folder");
         var fullRoot = Path.GetFullPath(root);
         var full = Path.GetFullPath(Path.Combine(fullRoot, relative));
-        if (!IsInside(fullRoot, full) || !IsInside(RealPath(fullRoot), RealPath(full)))
+        if (!Contains(fullRoot, full))
             throw new SpatialVlmException($"{what}: '{Printable.Clip(relative)}' leaves its folder {fullRoot}");
         return full;
     }
@@ -26,14 +25,22 @@ public static class ContainedPath
     /// </summary>
     public static string ResolveUnder(string baseDir, string path, IReadOnlyList<string> roots, string what)
     {
-        if (string.IsNullOrWhiteSpace(path)) throw new SpatialVlmException($"{what}: empty path");
-        if (path.Contains('\0')) throw new SpatialVlmException($"{what}: the path holds a NUL character");
+        RequireUsable(path, what);
         var full = Path.GetFullPath(Path.Combine(Path.GetFullPath(baseDir), path));
         foreach (var root in roots.Prepend(baseDir).Select(Path.GetFullPath))
-            if (IsInside(root, full) && IsInside(RealPath(root), RealPath(full))) return full;
+            if (Contains(root, full)) return full;
         throw new SpatialVlmException($"{what}: '{Printable.Clip(path)}' leaves its folder {Path.GetFullPath(baseDir)}" +
                                       (roots.Count > 0 ? " and the given image roots" : " (name the folder that holds the images with --image-root)"));
     }
+
+    private static void RequireUsable(string path, string what)
+    {
+        if (string.IsNullOrWhiteSpace(path)) throw new SpatialVlmException($"{what}: empty path");
+        if (path.Contains('\0')) throw new SpatialVlmException($"{what}: the path holds a NUL character");
+    }
+
+    /// <summary>True when the full path lies inside the full root both as written and with symbolic links resolved.</summary>
+    private static bool Contains(string fullRoot, string full) => IsInside(fullRoot, full) && IsInside(RealPath(fullRoot), RealPath(full));
 
     /// <summary>True when <paramref name="path"/> is <paramref name="root"/> or lies below it (both full paths).</summary>
     public static bool IsInside(string root, string path)
