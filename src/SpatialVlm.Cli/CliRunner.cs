@@ -28,10 +28,25 @@ public static class CliRunner
         catch (Exception e) when (Unwrap(e) is not OutOfMemoryException)
         {
             // A failure no layer turned into a message is a bug, but the user still gets one line (and exit 70, EX_SOFTWARE), not a stack trace.
+            // The whole exception goes to a crash report beside, so the bug can be found without rerunning a long job.
             var cause = Unwrap(e);
-            config.Error.WriteLine($"error: unexpected failure ({Printable.Clip(cause.Message.Split('\n')[0].Trim(), 300)}); please report it");
+            var report = WriteCrashReport(args, e);
+            config.Error.WriteLine($"error: unexpected failure ({Printable.Clip(cause.Message.Split('\n')[0].Trim(), 300)}); please report it" +
+                                   (report is null ? "" : $" with {report}"));
             return 70;
         }
+    }
+
+    /// <summary>The command line and the full exception in a temp file (null when even that cannot be written).</summary>
+    private static string? WriteCrashReport(string[] args, Exception e)
+    {
+        try
+        {
+            var path = Path.Combine(Path.GetTempPath(), $"spatialvlm-crash-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}.txt");
+            File.WriteAllText(path, $"spatialvlm {string.Join(' ', args)}\n{DateTime.UtcNow:O}\n{e}\n");
+            return path;
+        }
+        catch (Exception) { return null; }
     }
 
     private static Exception Unwrap(Exception e) =>

@@ -235,6 +235,18 @@ public sealed class BadInputTests : IDisposable
         root.Subcommands.Add(boom);
         var (exit, _, err) = Run(root, ["boom"]);
         Assert.Equal(70, exit);
-        Assert.Equal("error: unexpected failure (the cause); please report it", err.TrimEnd());
+        var line = err.TrimEnd();
+        Assert.Single(line.Split('\n'));
+        Assert.StartsWith("error: unexpected failure (the cause); please report it with ", line);
+        // The report beside holds what the line leaves out: the command and the whole exception.
+        var report = line["error: unexpected failure (the cause); please report it with ".Length..];
+        try
+        {
+            var text = File.ReadAllText(report);
+            Assert.Contains("spatialvlm boom", text);
+            Assert.Contains("at Some.Frame()", text);
+            Assert.Contains("InvalidOperationException", text);
+        }
+        finally { File.Delete(report); }
     }
 }
