@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SpatialVlm.Reasoning;
 using SpatialVlm.Reasoning.Tests;
+using SpatialVlm.Tests;
 
 namespace SpatialVlm.Cli.Tests;
 
