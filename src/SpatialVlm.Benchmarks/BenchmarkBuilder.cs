@@ -102,14 +102,11 @@ public static class BenchmarkBuilder
         }
         if (lines.Count == 0) throw new SpatialVlmException($"{fromDir}: no question could be asked about any scene");
         AtomicFile.WriteAllText(outFile, string.Join("\n", lines) + "\n");
-        var summary = new BenchmarkSummary(lines.Count, qualitative, lines.Count - qualitative, images, byType, source, CardPath(outFile));
+        var summary = new BenchmarkSummary(lines.Count, qualitative, lines.Count - qualitative, images, byType, source, BenchmarkCardFile.PathFor(outFile));
         AtomicFile.WriteAllText(summary.CardPath, BenchmarkCard.Render(summary, Path.GetFileName(outFile), options));
         return summary;
     }
 
-    /// <summary>The card beside a benchmark: bench.jsonl → bench.card.md.</summary>
-    public static string CardPath(string outFile) =>
-        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outFile))!, Path.GetFileNameWithoutExtension(outFile) + ".card.md");
 
     /// <summary>Record ids of the given training dataset.jsonl files, read as typed records.</summary>
     public static HashSet<string> ExcludedIds(IEnumerable<string> datasets)

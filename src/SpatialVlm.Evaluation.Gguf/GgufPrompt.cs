@@ -1,3 +1,4 @@
+using SpatialVlm.Contracts.Chat;
 using SpatialVlm.Core;
 
 namespace SpatialVlm.Evaluation.Gguf;
@@ -17,6 +18,42 @@ public static class GgufPrompt
     public static string LlavaFormat(string? system, string userContent) =>
         (system is { Length: > 0 } ? system.Trim() + "\n" : "") + $"USER: {userContent}\nASSISTANT:";
 
+    /// <summary>LLaVA-1.5's format for a whole text conversation: the system text, USER:/ASSISTANT: turns, an assistant turn opened.</summary>
+    public static string LlavaConversation(IReadOnlyList<TextChatMessage> messages)
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (var m in messages)
+            sb.Append(m.Role switch
+            {
+                TextChatMessage.System => m.Content.Trim() + "\n",
+                TextChatMessage.Assistant => $"ASSISTANT: {m.Content}\n",
+                _ => $"USER: {m.Content}\n",
+            });
+        return sb.Append("ASSISTANT:").ToString();
+    }
+
+    /// <summary>
+    /// A text conversation's prompt for <paramref name="format"/> (as <see cref="Build"/> for one question):
+    /// <paramref name="applyTemplate"/> renders the messages with the model's chat template, null when it has none.
+    /// </summary>
+    public static string Conversation(string format, IReadOnlyList<TextChatMessage> messages, Func<IReadOnlyList<TextChatMessage>, string>? applyTemplate)
+    {
+        if (messages.Count == 0) throw new SpatialVlmException("gguf: empty conversation");
+        return format switch
+        {
+            Auto => applyTemplate != null ? applyTemplate(messages) : LlavaConversation(messages),
+            Template => applyTemplate != null ? applyTemplate(messages) : throw NoTemplate(),
+            Llava => LlavaConversation(messages),
+            _ => throw UnknownFormat(format),
+        };
+    }
+
+    private static SpatialVlmException NoTemplate() =>
+        new("gguf: the model has no chat template llama.cpp can apply (tokenizer.chat_template missing or not one it recognises); use --prompt-format llava");
+
+    private static SpatialVlmException UnknownFormat(string format) =>
+        new($"gguf: unknown prompt format '{format}' (expected {Auto}, {Template} or {Llava})");
+
     /// <summary>
     /// The full prompt for <paramref name="format"/>. <paramref name="applyTemplate"/> renders (system, user) with
     /// the model's chat template and an assistant turn opened; it is null when the model has no template llama.cpp can
@@ -30,10 +67,9 @@ public static class GgufPrompt
         return format switch
         {
             Auto => applyTemplate != null ? applyTemplate(system, user) : LlavaFormat(system, user),
-            Template => applyTemplate != null ? applyTemplate(system, user)
-                : throw new SpatialVlmException("gguf: the model has no chat template llama.cpp can apply (tokenizer.chat_template missing or not one it recognises); use --prompt-format llava"),
+            Template => applyTemplate != null ? applyTemplate(system, user) : throw NoTemplate(),
             Llava => LlavaFormat(system, user),
-            _ => throw new SpatialVlmException($"gguf: unknown prompt format '{format}' (expected {Auto}, {Template} or {Llava})"),
+            _ => throw UnknownFormat(format),
         };
     }
 }

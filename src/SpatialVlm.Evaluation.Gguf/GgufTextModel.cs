@@ -5,6 +5,7 @@ using LLama.Common;
 using LLama.Exceptions;
 using LLama.Native;
 using LLama.Sampling;
+using SpatialVlm.Contracts.Chat;
 using SpatialVlm.Core;
 
 namespace SpatialVlm.Evaluation.Gguf;
@@ -106,26 +107,32 @@ public sealed class GgufTextModel : IDisposable
     }
 
     /// <summary>Renders an optional system message and a user message with the model's template, an assistant turn opened.</summary>
-    public string ApplyChatTemplate(string? system, string user)
+    public string ApplyChatTemplate(string? system, string user) =>
+        ApplyChatTemplate(system is { Length: > 0 } ? [new(TextChatMessage.System, system), new(TextChatMessage.User, user)] : [new(TextChatMessage.User, user)]);
+
+    /// <summary>Renders a whole conversation with the model's template, an assistant turn opened.</summary>
+    public string ApplyChatTemplate(IReadOnlyList<TextChatMessage> messages)
     {
         var template = new LLamaTemplate(Weights, strict: true) { AddAssistant = true };
-        if (system is { Length: > 0 }) template.Add("system", system);
-        template.Add("user", user);
+        foreach (var m in messages) template.Add(m.Role, m.Content);
         return Encoding.UTF8.GetString(template.Apply());
     }
 
     /// <summary>Empties the KV cache before a new, unrelated prompt.</summary>
     public void Reset() => Context.NativeHandle.MemoryClear(true);
 
-    /// <summary>Text-only completion: a fresh cache, the prompt (special tokens parsed), then greedy generation.</summary>
-    public Generation Complete(string prompt, int? maxTokens = null, CancellationToken ct = default)
+    /// <summary>
+    /// Text-only completion: a fresh cache, the prompt (special tokens parsed), then greedy generation, which also
+    /// stops once the text contains one of <paramref name="stop"/> (the text is cut before it).
+    /// </summary>
+    public Generation Complete(string prompt, int? maxTokens = null, CancellationToken ct = default, IReadOnlyList<string>? stop = null)
     {
         Reset();
         var watch = Stopwatch.StartNew();
         var tokens = Context.Tokenize(prompt, addBos: Weights.Vocab.ShouldAddBOS, special: true);
         if (tokens.Length == 0) throw new AnswerFailedException("gguf: the prompt tokenized to nothing", 1);
         if (tokens.Length >= Context.ContextSize)
-            throw new AnswerFailedException($"gguf: the prompt has {tokens.Length} tokens, the context holds {Context.ContextSize}", 1);
+            throw new AnswerFailedException($"gguf: the prompt has {tokens.Length} tokens, the context holds {Context.ContextSize} (raise --context-size)", 1);
         var batch = new LLamaBatch();
         var step = (int)Context.BatchSize;
         for (int start = 0; start < tokens.Length; start += step)
@@ -136,14 +143,14 @@ public sealed class GgufTextModel : IDisposable
             var result = Context.NativeHandle.Decode(batch);
             if (result != DecodeResult.Ok) throw new AnswerFailedException($"gguf: evaluating the prompt failed ({result})", 1);
         }
-        return GenerateFrom(tokens.Length, tokens.Length, watch.Elapsed, maxTokens, ct);
+        return GenerateFrom(tokens.Length, tokens.Length, watch.Elapsed, maxTokens, ct, stop);
     }
 
     /// <summary>
     /// Greedy generation after a prompt whose last logits are ready (sequence 0, <paramref name="nPast"/> positions
     /// used): stops at an end-of-generation token, at the token limit, or when the context is full.
     /// </summary>
-    public Generation GenerateFrom(int nPast, int promptTokens, TimeSpan promptTime, int? maxTokens, CancellationToken ct)
+    public Generation GenerateFrom(int nPast, int promptTokens, TimeSpan promptTime, int? maxTokens, CancellationToken ct, IReadOnlyList<string>? stop = null)
     {
         var limit = maxTokens ?? options.MaxTokens;
         var watch = Stopwatch.StartNew();
@@ -151,6 +158,7 @@ public sealed class GgufTextModel : IDisposable
         var decoder = new StreamingTokenDecoder(Context);
         var batch = new LLamaBatch();
         var vocab = Weights.Vocab;
+        var text = new StringBuilder();
         int generated = 0;
         while (generated < limit && nPast < Context.ContextSize)
         {
@@ -160,12 +168,25 @@ public sealed class GgufTextModel : IDisposable
             sampler.Accept(token);
             decoder.Add(token);
             generated++;
+            text.Append(decoder.Read());
+            if (stop is { Count: > 0 } && StopAt(text, stop) is { } cut) return new Generation(text.ToString(0, cut), new GenerationStats(promptTokens, generated, promptTime, watch.Elapsed));
             batch.Clear();
             batch.Add(token, nPast++, LLamaSeqId.Zero, true);
             var result = Context.NativeHandle.Decode(batch);
             if (result != DecodeResult.Ok) throw new AnswerFailedException($"gguf: decoding failed after {generated} tokens ({result})", 1);
         }
-        return new Generation(decoder.Read(), new GenerationStats(promptTokens, generated, promptTime, watch.Elapsed));
+        text.Append(decoder.Read());
+        return new Generation(text.ToString(), new GenerationStats(promptTokens, generated, promptTime, watch.Elapsed));
+    }
+
+    /// <summary>Where the first stop text begins in <paramref name="text"/>, if any does.</summary>
+    private static int? StopAt(StringBuilder text, IReadOnlyList<string> stop)
+    {
+        var s = text.ToString();
+        int? first = null;
+        foreach (var x in stop)
+            if (x.Length > 0 && s.IndexOf(x, StringComparison.Ordinal) is >= 0 and var at && (first == null || at < first)) first = at;
+        return first;
     }
 
     public void Dispose()

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using SpatialVlm.Core;
-using SpatialVlm.Evaluation.Gguf.Tests;
+using SpatialVlm.Tests.Gguf;
 using SpatialVlm.Imaging;
 
 namespace SpatialVlm.Cli.Tests;

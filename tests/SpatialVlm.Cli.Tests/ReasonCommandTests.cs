@@ -1,6 +1,8 @@
 using System.Text.Json;
 using SpatialVlm.Reasoning;
 using SpatialVlm.Reasoning.Tests;
+using SpatialVlm.Tests;
+using SpatialVlm.Tests.Gguf;
 
 namespace SpatialVlm.Cli.Tests;
 
@@ -73,6 +75,66 @@ public sealed class ReasonCommandTests : IDisposable
         var builtin = Run("reason", "--model", "oracle", "--image", image, task.Question);
         Assert.True(builtin.Exit == 0, builtin.Err);
         Assert.Equal(trace.FinalAnswer, builtin.Out.Trim());
+    }
+
+    [Fact]
+    public void BuildTasksWritesTheCardBesideTheTaskFile()
+    {
+        var tasks = Tasks();
+        var card = Path.Combine(dir, "tasks.card.md");
+        Assert.True(File.Exists(card));
+        var text = File.ReadAllText(card);
+        Assert.StartsWith("# tasks.jsonl", text);
+        Assert.Contains("scene-007100", text);
+        Assert.Contains("| reachable |", text);
+        Assert.Contains("0.15 m and 10 %", text);
+    }
+
+    [Fact]
+    public void ReasonWithALocalGgufLlmRunsLlamaCppEndToEnd()
+    {
+        var tasks = TaskFile.Read(Tasks());
+        var task = tasks.First(t => t.Answer.Yes == false);
+        var image = Path.Combine(dir, task.Image);
+        string[] Gguf(string model, string traceFile) =>
+            ["reason", "--model", "oracle", "--llm", "gguf:" + model, "--threads", "1", "--context-size", "4096", "--llm-max-tokens", "16",
+             "--image", image, task.Question, "--trace", "--out", traceFile];
+
+        // A random tiny model: garbage three times, then one line saying why there is no answer, and the whole trace.
+        var random = Run(Gguf(TinyLlama.Write(Path.Combine(dir, "tiny.gguf")), Path.Combine(dir, "random.json")));
+        Assert.NotEqual(0, random.Exit);
+        Assert.StartsWith("error: no answer: the planner's replies did not follow the protocol 3 times", random.Err);
+        Assert.Single(random.Err.Trim().Split('\n'));
+        Assert.Contains("round 3", random.Out);
+        var trace = ReasoningTrace.FromJson(File.ReadAllText(Path.Combine(dir, "random.json")));
+        Assert.Equal(ReasoningStatus.NoAnswer, trace.Status);
+        Assert.StartsWith("gguf:", trace.Planner);
+        Assert.Equal(3, trace.Rounds.Count(r => !string.IsNullOrEmpty(r.LlmMessage)));
+
+        // A model whose greedy output is "[Answer] no": read through the protocol and printed as the answer.
+        var parrot = Run(Gguf(TinyLlama.WriteParrot(Path.Combine(dir, "parrot.gguf"), TinyLlama.Pieces("[Answer] no")), Path.Combine(dir, "parrot.json")));
+        Assert.True(parrot.Exit == 0, parrot.Err);
+        Assert.EndsWith("\nno\n", parrot.Out.Replace("\r", ""));
+        Assert.Contains("llm: [Answer] no", parrot.Out);
+
+        // Missing file, not a GGUF, a projector pair, tool calls: one line each.
+        var notGguf = Path.Combine(dir, "readme.gguf");
+        File.WriteAllText(notGguf, "hello");
+        foreach (var (llm, expected) in new[]
+                 {
+                     ("gguf:" + Path.Combine(dir, "none.gguf"), "no such file"),
+                     ("gguf:" + notGguf, "not a GGUF file"),
+                     ("gguf:a.gguf+b.gguf", "without a projector"),
+                 })
+        {
+            var bad = Run("reason", "--model", "oracle", "--llm", llm, "--image", image, task.Question);
+            Assert.NotEqual(0, bad.Exit);
+            Assert.StartsWith("error: ", bad.Err);
+            Assert.Contains(expected, bad.Err);
+            Assert.Single(bad.Err.Trim().Split('\n'));
+        }
+        var tools = Run("reason", "--model", "oracle", "--llm", "gguf:x.gguf", "--protocol", "tools", "--image", image, task.Question);
+        Assert.Contains("plain-text protocol", tools.Err);
     }
 
     [Fact]

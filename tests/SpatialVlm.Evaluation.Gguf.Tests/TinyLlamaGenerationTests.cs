@@ -37,6 +37,19 @@ public sealed class TinyLlamaGenerationTests
     }
 
     [Fact]
+    public void A_parrot_gguf_spells_its_text_greedily_and_a_stop_text_cuts_it()
+    {
+        using var dir = new TempFolder();
+        using var model = GgufTextModel.Load(TinyLlama.WriteParrot(dir.File("parrot.gguf"), TinyLlama.Pieces("[Answer] no")), Options with { MaxTokens = 40 });
+        var whole = model.Complete("whatever the prompt says\n");
+        Assert.Equal("[Answer] no", whole.Text);
+        Assert.Equal(9, whole.Stats.GeneratedTokens); // then </s>
+        var cut = model.Complete("whatever the prompt says\n", stop: ["] n", "swer"]);
+        Assert.Equal("[An", cut.Text);
+        Assert.Equal(7, cut.Stats.GeneratedTokens); // "swer" is complete at the 7th token, "[Answer"
+    }
+
+    [Fact]
     public void The_chat_template_of_the_gguf_is_applied()
     {
         using var dir = new TempFolder();

@@ -183,7 +183,7 @@ public sealed class OpenAiEndToEndTests : IDisposable
     [Fact]
     public async Task UnreachableServerStopsTheRunWithOneError()
     {
-        var port = ScriptedChatServer.FreePort(); // nothing listens there
+        var port = LoopbackChatServer.FreePort(); // nothing listens there
         var benchmark = BenchmarkReader.Read(WriteBenchmark());
         var counting = new CountingHandler { InnerHandler = new SocketsHttpHandler() };
         using var answerer = new OpenAiChatAnswerer(new Uri($"http://127.0.0.1:{port}/v1"), "test-vlm", Fast with { MaxRetries = 4, InitialBackoff = TimeSpan.FromSeconds(1) }, counting);

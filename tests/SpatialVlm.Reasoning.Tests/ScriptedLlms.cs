@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SpatialVlm.Evaluation;
+using SpatialVlm.Tests;
 
 namespace SpatialVlm.Reasoning.Tests;
 

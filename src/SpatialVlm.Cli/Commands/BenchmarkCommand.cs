@@ -31,7 +31,7 @@ public static class BenchmarkCommand
                     TasksPerScene = k, MaxTasks = Math.Max(0, parse.GetValue(max)), Seed = parse.GetValue(seed),
                 });
                 parse.InvocationConfiguration.Output.WriteLine($"tasks: {built.Tasks} over {built.Scenes} scenes (" +
-                    string.Join(", ", built.ByFamily.Select(kv => $"{Reasoning.TaskEvalRunner.FamilyName(kv.Key)} {kv.Value}")) + $") -> {parse.GetValue(output)}");
+                    string.Join(", ", built.ByFamily.Select(kv => $"{Reasoning.TaskEvalRunner.FamilyName(kv.Key)} {kv.Value}")) + $") -> {parse.GetValue(output)}, {built.CardPath}");
                 return 0;
             }
             var summary = BenchmarkBuilder.Build(parse.GetValue(from)!, parse.GetValue(output)!, new BenchmarkBuildOptions

@@ -46,7 +46,7 @@ public static class EvalCommand
             var answerer = flags.Factory(parse, register).Create(spec);
             if (Reasoning.TaskFile.IsTaskFile(benchmarkPath))
             {
-                try { return TaskEval.Run(parse, benchmarkPath, answerer, spec, output, reasoning, parse.GetValue(concurrency), parse.GetValue(limit), !parse.GetValue(noDirect)); }
+                try { return TaskEval.Run(parse, benchmarkPath, answerer, spec, output, reasoning, flags, parse.GetValue(concurrency), parse.GetValue(limit), !parse.GetValue(noDirect)); }
                 finally { (answerer as IDisposable)?.Dispose(); }
             }
             EvalResult run;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SpatialVlm.Core;
 using SpatialVlm.Evaluation;
+using SpatialVlm.Evaluation.Gguf;
 using SpatialVlm.Reasoning;
 
 namespace SpatialVlm.Cli.Commands;
@@ -9,18 +10,21 @@ namespace SpatialVlm.Cli.Commands;
 internal sealed class ReasoningFlags
 {
     public Option<string> Llm { get; } = new("--llm") { Description = PlannerSpec.Help, DefaultValueFactory = _ => "builtin" };
-    public Option<string> Protocol { get; } = new("--protocol") { Description = "LLM protocol: tools (function calling) or text ([Question]/[Friend]/[Answer] with few-shot examples)", DefaultValueFactory = _ => "tools" };
+    public Option<string> Protocol { get; } = new("--protocol") { Description = "LLM protocol: tools (function calling), text ([Question]/[Friend]/[Answer] with few-shot examples), or auto (tools for openai:, text for gguf:)", DefaultValueFactory = _ => "auto" };
     public Option<int> MaxRounds { get; } = new("--max-rounds") { Description = "planner turns at most before the run ends without an answer", DefaultValueFactory = _ => 12 };
     public Option<double> LlmTimeout { get; } = new("--llm-timeout") { Description = "seconds per LLM request before it is retried", DefaultValueFactory = _ => 60 };
     public Option<int> LlmRetries { get; } = new("--llm-retries") { Description = "retries per LLM request on 429, 5xx and timeouts", DefaultValueFactory = _ => 2 };
+    public Option<int> LlmMaxTokens { get; } = new("--llm-max-tokens") { Description = "most tokens per LLM reply (openai max_tokens; gguf: generation limit, with --context-size, --threads and --prompt-format as for a gguf model)", DefaultValueFactory = _ => 512 };
 
-    public IEnumerable<Option> All => [Llm, Protocol, MaxRounds, LlmTimeout, LlmRetries];
+    public IEnumerable<Option> All => [Llm, Protocol, MaxRounds, LlmTimeout, LlmRetries, LlmMaxTokens];
 
     public ReasoningOptions Reasoning(ParseResult parse) =>
         parse.GetValue(MaxRounds) is var n && n >= 1 ? new ReasoningOptions { MaxRounds = n } : throw new SpatialVlmException("--max-rounds must be at least 1");
 
-    public IReasoningPlanner Planner(ParseResult parse, out IDisposable? owned)
+    /// <param name="model">The model flags: a gguf: planner runs with their --context-size, --threads and --prompt-format.</param>
+    public IReasoningPlanner Planner(ParseResult parse, ModelFlags model, out IDisposable? owned)
     {
+        if (parse.GetValue(LlmMaxTokens) < 1) throw new SpatialVlmException("--llm-max-tokens must be at least 1");
         var seconds = parse.GetValue(LlmTimeout);
         if (!(seconds > 0) || !double.IsFinite(seconds)) throw new SpatialVlmException($"--llm-timeout must be a positive number of seconds, not {seconds}");
         if (parse.GetValue(LlmRetries) < 0) throw new SpatialVlmException("--llm-retries must be 0 or more");
@@ -29,8 +33,10 @@ internal sealed class ReasoningFlags
             RequestTimeout = TimeSpan.FromSeconds(seconds),
             MaxRetries = parse.GetValue(LlmRetries),
             ApiKey = Environment.GetEnvironmentVariable("OPENAI_API_KEY"),
+            MaxTokens = parse.GetValue(LlmMaxTokens),
         };
-        return PlannerSpec.Create(parse.GetValue(Llm)!, PlannerSpec.Protocol(parse.GetValue(Protocol)!), options, out owned);
+        return PlannerSpec.Create(parse.GetValue(Llm)!, PlannerSpec.Protocol(parse.GetValue(Protocol)!), options, out owned,
+            path => GgufChatModel.Load(path, model.Gguf(parse) with { MaxTokens = options.MaxTokens, SystemPrompt = null }));
     }
 }
 
@@ -58,10 +64,11 @@ public static class ReasonCommand
             if (string.IsNullOrWhiteSpace(text)) throw new SpatialVlmException("the question is empty");
             var spec = ModelSpec.Parse(parse.GetValue(model)!);
             var options = reasoning.Reasoning(parse);
-            var planner = reasoning.Planner(parse, out var ownedPlanner);
             var answerer = flags.Factory(parse, register).Create(spec);
+            IDisposable? ownedPlanner = null;
             try
             {
+                var planner = reasoning.Planner(parse, flags, out ownedPlanner);
                 var problem = new ReasoningProblem(Path.GetFullPath(imagePath), text.Trim()) { KnownObjects = SceneObjects.BesideImage(imagePath) };
                 var result = new ReasoningCoordinator(answerer, spec.Text, options).RunAsync(problem, planner).GetAwaiter().GetResult();
                 var stdout = parse.InvocationConfiguration.Output;
@@ -84,9 +91,9 @@ public static class ReasonCommand
 /// <summary>`eval` on a task file (lines with a <c>family</c>): reasoning accuracy per family, traces, and the direct baseline.</summary>
 internal static class TaskEval
 {
-    public static int Run(ParseResult parse, string taskFile, ISpatialAnswerer answerer, ModelSpec spec, string outDir, ReasoningFlags reasoning, int concurrency, int? limit, bool direct)
+    public static int Run(ParseResult parse, string taskFile, ISpatialAnswerer answerer, ModelSpec spec, string outDir, ReasoningFlags reasoning, ModelFlags flags, int concurrency, int? limit, bool direct)
     {
-        var planner = reasoning.Planner(parse, out var owned);
+        var planner = reasoning.Planner(parse, flags, out var owned);
         try
         {
             var total = Math.Min(TaskFile.Read(taskFile).Count, limit ?? int.MaxValue);

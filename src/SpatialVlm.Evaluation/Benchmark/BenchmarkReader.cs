@@ -12,6 +12,13 @@ public sealed record BenchmarkProblem(string Source, int Line, string Message)
 
 public sealed record BenchmarkFile(IReadOnlyList<BenchmarkItem> Items, IReadOnlyList<BenchmarkProblem> Problems);
 
+/// <summary>Where a benchmark's card goes: bench.jsonl → bench.card.md beside it (question benchmarks and task files alike).</summary>
+public static class BenchmarkCardFile
+{
+    public static string PathFor(string benchmarkFile) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(benchmarkFile))!, Path.GetFileNameWithoutExtension(benchmarkFile) + ".card.md");
+}
+
 /// <summary>Reads the benchmark .jsonl of INTERFACES.md, one question per line; image paths resolve against the file's folder.</summary>
 public static class BenchmarkReader
 {

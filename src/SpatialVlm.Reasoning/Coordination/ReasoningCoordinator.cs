@@ -151,7 +151,12 @@ public sealed class ReasoningCoordinator(ISpatialAnswerer spatialModel, string s
                         if (hit) cacheHits++;
                         SubAnswerFeedback fb;
                         if (repeated) fb = earlier! with { Question = q };
-                        else if (failure != null) fb = new SubAnswerFeedback(q, $"error: the spatial model could not answer ({failure})", null, null, Failed: true);
+                        else if (failure != null)
+                        {
+                            fb = new SubAnswerFeedback(q, $"error: the spatial model could not answer ({failure})", null, null, Failed: true);
+                            // Asking a failed question again is a loop too: the spatial model already had its retries.
+                            askedBefore[key] = fb;
+                        }
                         else
                         {
                             var (fed, meters, yes) = SubQuestionReader.Read(answerText!, q.Type);

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SpatialVlm.Contracts.Chat;
 
 namespace SpatialVlm.Reasoning;
 
@@ -38,7 +39,7 @@ public sealed record LlmResult(LlmReply? Reply, string? Failure, bool Malformed)
 /// own, and a planner must see each timeout, 5xx and malformed body to put it in the trace). Retries 429, 5xx and
 /// timeouts with doubling backoff; never throws for a server's behaviour, only for cancellation by the caller.
 /// </summary>
-public sealed class LlmChatClient : IDisposable
+public sealed class LlmChatClient : ITextChatModel, IDisposable
 {
     private readonly HttpClient http;
     private readonly Uri endpoint;
@@ -56,7 +57,20 @@ public sealed class LlmChatClient : IDisposable
 
     public void Dispose() => http.Dispose();
 
-    public async Task<LlmResult> CompleteAsync(JsonArray messages, JsonArray? tools, CancellationToken ct)
+    /// <summary>The text protocol's view: plain messages in, the reply's text out (a malformed body stays distinguishable).</summary>
+    public async Task<TextChatReply> CompleteAsync(IReadOnlyList<TextChatMessage> messages, IReadOnlyList<string> stop, CancellationToken ct)
+    {
+        var array = new JsonArray(messages.Select(m => (JsonNode)new JsonObject { ["role"] = m.Role, ["content"] = m.Content }).ToArray());
+        var result = await CompleteAsync(array, null, ct, stop).ConfigureAwait(false);
+        if (result.Reply is not { } reply) return new TextChatReply(null, result.Malformed ? $"a {result.Failure}" : result.Failure, result.Malformed);
+        var text = reply.Content ?? "";
+        // Servers that ignore "stop" still have their reply cut where it should have stopped.
+        foreach (var s in stop)
+            if (text.IndexOf(s, StringComparison.Ordinal) is >= 0 and var at) text = text[..at];
+        return TextChatReply.Of(text);
+    }
+
+    public async Task<LlmResult> CompleteAsync(JsonArray messages, JsonArray? tools, CancellationToken ct, IReadOnlyList<string>? stop = null)
     {
         var body = new JsonObject
         {
@@ -66,6 +80,7 @@ public sealed class LlmChatClient : IDisposable
             ["temperature"] = options.Temperature,
         };
         if (tools != null) { body["tools"] = tools.DeepClone(); body["tool_choice"] = "auto"; }
+        if (stop is { Count: > 0 }) body["stop"] = new JsonArray(stop.Select(x => (JsonNode)JsonValue.Create(x)!).ToArray());
         var text = body.ToJsonString();
         string last = "no attempt";
         int attempt = 0;

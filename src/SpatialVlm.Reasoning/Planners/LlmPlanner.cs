@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using SpatialVlm.Contracts.Chat;
 
 namespace SpatialVlm.Reasoning;
 
@@ -15,17 +16,47 @@ public enum PlannerProtocol
 }
 
 /// <summary>
-/// An LLM on an OpenAI-compatible server as the planner. It never sees the image: it reads the question (and the
-/// names of the image's objects when known) and asks the spatial model, in either protocol.
+/// An LLM as the planner: a server with tool calling (<see cref="WithTools"/>), or any text chat model in the
+/// plain-text protocol (<see cref="WithText"/>: an OpenAI-compatible server, a local GGUF model). It never sees the
+/// image: it reads the question (and the names of the image's objects when known) and asks the spatial model.
 /// </summary>
-public sealed partial class LlmPlanner(LlmChatClient client, string specText, PlannerProtocol protocol) : IReasoningPlanner
+public sealed partial class LlmPlanner : IReasoningPlanner
 {
     public const string ToolName = "ask_spatial_model";
 
-    public string Name => $"{specText} ({(protocol == PlannerProtocol.Tools ? "tools" : "text")})";
+    private readonly string specText;
+    private readonly LlmChatClient? toolClient;
+    private readonly ITextChatModel? textModel;
+
+    private LlmPlanner(string specText, LlmChatClient? toolClient, ITextChatModel? textModel)
+    {
+        this.specText = specText;
+        this.toolClient = toolClient;
+        this.textModel = textModel;
+    }
+
+    /// <summary>Tool calling over an OpenAI-compatible server.</summary>
+    public static LlmPlanner WithTools(LlmChatClient client, string specText) => new(specText, client, null);
+
+    /// <summary>The plain-text [Question] / [Friend] / [Answer] protocol over any text chat model.</summary>
+    public static LlmPlanner WithText(ITextChatModel model, string specText) => new(specText, null, model);
+
+    public PlannerProtocol Protocol => toolClient != null ? PlannerProtocol.Tools : PlannerProtocol.Text;
+
+    public string Name => $"{specText} ({(Protocol == PlannerProtocol.Tools ? "tools" : "text")})";
 
     public IPlannerSession Begin(ReasoningProblem problem) =>
-        protocol == PlannerProtocol.Tools ? new ToolSession(client, problem) : new TextSession(client, problem);
+        toolClient != null ? new ToolSession(toolClient, problem) : new TextSession(textModel!, problem);
+
+    /// <summary>Where a text-protocol reply is cut: past it the model is making up its friend's answer.</summary>
+    public static readonly IReadOnlyList<string> TextStop = ["[Friend]"];
+
+    /// <summary>The conversation a text-protocol planner starts with: the system prompt with the few-shot examples, and the question.</summary>
+    public static IReadOnlyList<TextChatMessage> TextOpening(ReasoningProblem problem) =>
+    [
+        new(TextChatMessage.System, TextSystemPrompt),
+        new(TextChatMessage.User, "[User] " + UserMessage(problem)),
+    ];
 
     public const string ToolSystemPrompt =
         "You answer spatial questions about an image you cannot see. A spatial model can see it: call ask_spatial_model with one " +
@@ -168,24 +199,19 @@ public sealed partial class LlmPlanner(LlmChatClient client, string specText, Pl
         }
     }
 
-    private sealed partial class TextSession(LlmChatClient client, ReasoningProblem problem) : IPlannerSession
+    private sealed partial class TextSession(ITextChatModel model, ReasoningProblem problem) : IPlannerSession
     {
-        private readonly JsonArray messages =
-        [
-            new JsonObject { ["role"] = "system", ["content"] = TextSystemPrompt },
-            new JsonObject { ["role"] = "user", ["content"] = "[User] " + UserMessage(problem) },
-        ];
+        private readonly List<TextChatMessage> messages = [.. TextOpening(problem)];
 
         public async Task<PlannerStep> NextAsync(IReadOnlyList<SubAnswerFeedback> answers, IReadOnlyList<CoordinatorNote> notes, CancellationToken ct)
         {
             var lines = answers.Select(a => "[Friend] " + a.FedBack).Concat(notes.Select(n => n.Text)).ToList();
-            if (lines.Count > 0) messages.Add(new JsonObject { ["role"] = "user", ["content"] = string.Join("\n", lines) });
-            var result = await client.CompleteAsync(messages, null, ct).ConfigureAwait(false);
-            if (result.Reply is not { } reply)
+            if (lines.Count > 0) messages.Add(new(TextChatMessage.User, string.Join("\n", lines)));
+            var result = await model.CompleteAsync(messages, TextStop, ct).ConfigureAwait(false);
+            if (result.Text is not { } content)
                 return result.Malformed
-                    ? new InvalidStep($"the LLM server sent {result.Failure}", Reminder)
+                    ? new InvalidStep($"the LLM sent {result.Failure}", Reminder)
                     : new FailedStep($"the LLM failed: {result.Failure}");
-            var content = reply.Content ?? "";
             // Only what the LLM itself says: anything after a [Friend] it made up is dropped.
             var friend = content.IndexOf("[Friend]", StringComparison.OrdinalIgnoreCase);
             var own = friend >= 0 ? content[..friend] : content;
@@ -193,16 +219,16 @@ public sealed partial class LlmPlanner(LlmChatClient client, string specText, Pl
             var question = QuestionMarker().Match(own);
             if (answer.Success && (!question.Success || answer.Index < question.Index))
             {
-                messages.Add(new JsonObject { ["role"] = "assistant", ["content"] = own.Trim() });
+                messages.Add(new(TextChatMessage.Assistant, own.Trim()));
                 return new FinalStep(answer.Groups["text"].Value.Trim()) { LlmMessage = content };
             }
             if (question.Success)
             {
                 var text = question.Groups["text"].Value.Trim();
-                messages.Add(new JsonObject { ["role"] = "assistant", ["content"] = "[Question] " + text });
+                messages.Add(new(TextChatMessage.Assistant, "[Question] " + text));
                 return new AskStep([new SubQuestion(text)]) { LlmMessage = content };
             }
-            messages.Add(new JsonObject { ["role"] = "assistant", ["content"] = content });
+            messages.Add(new(TextChatMessage.Assistant, content));
             return new InvalidStep("the reply has neither [Question] nor [Answer]", Reminder) { LlmMessage = content };
         }
 
@@ -217,30 +243,50 @@ public sealed partial class LlmPlanner(LlmChatClient client, string specText, Pl
     private static string Clip(string s) => s.Length <= 80 ? s : s[..80] + "…";
 }
 
-/// <summary>An LLM SPEC for <c>--llm</c>: <c>builtin</c>, or <c>openai:BASE_URL#MODEL</c>.</summary>
+/// <summary>An LLM SPEC for <c>--llm</c>: <c>builtin</c>, <c>openai:BASE_URL#MODEL</c>, or <c>gguf:MODEL.gguf</c>.</summary>
 public static class PlannerSpec
 {
-    public const string Help = "LLM SPEC: builtin (no LLM: exact decomposition of the task families) or openai:BASE_URL#MODEL (key from OPENAI_API_KEY)";
+    public const string Help = "LLM SPEC: builtin (no LLM: exact decomposition of the task families), openai:BASE_URL#MODEL (key from OPENAI_API_KEY) or gguf:MODEL.gguf (a local text LLM through llama.cpp, plain-text protocol)";
 
-    public static IReasoningPlanner Create(string spec, PlannerProtocol protocol, LlmOptions options, out IDisposable? owned)
+    /// <summary>
+    /// The planner for <paramref name="spec"/>. <paramref name="protocol"/> null takes the spec's default (tools for
+    /// openai, text for gguf). <paramref name="loadGguf"/> loads a local GGUF text model from its path (the CLI passes
+    /// llama.cpp's; null when this build has none); the model is disposed with <paramref name="owned"/>.
+    /// </summary>
+    public static IReasoningPlanner Create(string spec, PlannerProtocol? protocol, LlmOptions options, out IDisposable? owned,
+        Func<string, ITextChatModel>? loadGguf = null)
     {
         owned = null;
         var s = spec.Trim();
         if (s == "builtin") return new BuiltinPlanner();
         if (s.StartsWith("gguf:", StringComparison.Ordinal))
-            throw new Core.SpatialVlmException($"--llm '{spec}': gguf LLM planners are not available in this build; use builtin or openai:BASE_URL#MODEL");
+        {
+            var path = s["gguf:".Length..].Trim();
+            if (path.Length == 0) throw new Core.SpatialVlmException($"--llm '{spec}': gguf:MODEL.gguf needs a model file");
+            if (path.Contains(".gguf+", StringComparison.OrdinalIgnoreCase))
+                throw new Core.SpatialVlmException($"--llm '{spec}': a planner is a text LLM: gguf:MODEL.gguf, without a projector");
+            if (protocol == PlannerProtocol.Tools)
+                throw new Core.SpatialVlmException($"--llm '{spec}': gguf planners use the plain-text protocol (--protocol text), not tool calls");
+            if (loadGguf == null)
+                throw new Core.SpatialVlmException($"--llm '{spec}': gguf LLM planners are not available here; use builtin or openai:BASE_URL#MODEL");
+            var model = loadGguf(path);
+            owned = model as IDisposable;
+            return LlmPlanner.WithText(model, s);
+        }
         if (!s.StartsWith("openai:", StringComparison.Ordinal))
-            throw new Core.SpatialVlmException($"--llm '{spec}': expected builtin or openai:BASE_URL#MODEL");
-        var model = ModelSpec.Parse(s);
-        var client = new LlmChatClient(model.BaseUrl!, model.Model!, options);
+            throw new Core.SpatialVlmException($"--llm '{spec}': expected builtin, openai:BASE_URL#MODEL or gguf:MODEL.gguf");
+        var parsed = ModelSpec.Parse(s);
+        var client = new LlmChatClient(parsed.BaseUrl!, parsed.Model!, options);
         owned = client;
-        return new LlmPlanner(client, s, protocol);
+        return protocol == PlannerProtocol.Text ? LlmPlanner.WithText(client, s) : LlmPlanner.WithTools(client, s);
     }
 
-    public static PlannerProtocol Protocol(string text) => text.Trim().ToLowerInvariant() switch
+    /// <summary><c>tools</c>, <c>text</c>, or <c>auto</c> (null: the LLM's default).</summary>
+    public static PlannerProtocol? Protocol(string text) => text.Trim().ToLowerInvariant() switch
     {
+        "auto" => null,
         "tools" => PlannerProtocol.Tools,
         "text" => PlannerProtocol.Text,
-        _ => throw new Core.SpatialVlmException($"--protocol '{text}': expected tools or text"),
+        _ => throw new Core.SpatialVlmException($"--protocol '{text}': expected auto, tools or text"),
     };
 }

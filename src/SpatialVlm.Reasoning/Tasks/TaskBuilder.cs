@@ -34,7 +34,11 @@ public sealed record TaskBuildOptions
 }
 
 /// <summary>What a build wrote.</summary>
-public sealed record TaskBuildSummary(int Tasks, int Scenes, IReadOnlyDictionary<TaskFamily, int> ByFamily, int ScenesWithoutTasks);
+/// <param name="YesByFamily">Yes/no families: how many tasks answer yes.</param>
+/// <param name="SceneIds">The scenes drawn from, in order (a procedural scene's id is its seed).</param>
+/// <param name="CardPath">The card written beside the task file (NAME.card.md).</param>
+public sealed record TaskBuildSummary(int Tasks, int Scenes, IReadOnlyDictionary<TaskFamily, int> ByFamily, int ScenesWithoutTasks,
+    IReadOnlyDictionary<TaskFamily, int> YesByFamily, IReadOnlyList<string> SceneIds, string CardPath);
 
 /// <summary>
 /// Compositional tasks with exact answers from scene folders (scene.json ground truth): objects are named as the
@@ -56,6 +60,8 @@ public static class TaskBuilder
         var outFolder = Path.GetDirectoryName(Path.GetFullPath(outFile))!;
         var lines = new List<string>();
         var byFamily = new SortedDictionary<TaskFamily, int>();
+        var yesByFamily = new SortedDictionary<TaskFamily, int>();
+        var sceneIds = new List<string>();
         var wantYes = new Dictionary<TaskFamily, bool>();
         int familyCursor = 0, scenes = 0, empty = 0;
         foreach (var dir in sceneDirs)
@@ -87,16 +93,23 @@ public static class TaskBuilder
                     Parameters = query.Parameters,
                     Exact = task.Value.Exact,
                 }));
-                if (task.Value.Answer.Yes is { } y) wantYes[family] = !y;
+                if (task.Value.Answer.Yes is { } y)
+                {
+                    wantYes[family] = !y;
+                    yesByFamily[family] = yesByFamily.GetValueOrDefault(family) + (y ? 1 : 0);
+                }
                 byFamily[family] = byFamily.GetValueOrDefault(family) + 1;
                 made++;
             }
             scenes++;
+            sceneIds.Add(scene.Id);
             if (made == 0) empty++;
         }
         if (lines.Count == 0) throw new SpatialVlmException($"{fromDir}: no task could be drawn from any scene (too few clearly separated objects)");
         AtomicFile.WriteAllText(outFile, string.Join("\n", lines) + "\n");
-        return new TaskBuildSummary(lines.Count, scenes, byFamily, empty);
+        var summary = new TaskBuildSummary(lines.Count, scenes, byFamily, empty, yesByFamily, sceneIds, BenchmarkCardFile.PathFor(outFile));
+        AtomicFile.WriteAllText(summary.CardPath, TaskCard.Render(summary, Path.GetFileName(outFile), Path.GetFullPath(fromDir), options));
+        return summary;
     }
 
     private static List<TaskObject> ObjectsOf(TaskQuery q) =>

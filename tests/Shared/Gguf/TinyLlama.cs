@@ -1,4 +1,4 @@
-namespace SpatialVlm.Evaluation.Gguf.Tests;
+namespace SpatialVlm.Tests.Gguf;
 
 /// <summary>
 /// A real llama-architecture GGUF model of a few hundred kilobytes: a SentencePiece ('llama') vocabulary with
@@ -30,19 +30,11 @@ internal static class TinyLlama
         return (tokens, scores, types);
     }
 
-    /// <summary>
-    /// Writes the model. <paramref name="stopAtOnce"/> makes the first generated token an end-of-generation one;
-    /// <paramref name="template"/> replaces the ChatML chat template (when <paramref name="withTemplate"/>).
-    /// </summary>
-    public static string Write(string path, int seed = 7, bool withTemplate = true, bool stopAtOnce = false, string template = ChatMlTemplate)
+    /// <summary>The llama hyperparameters and the SentencePiece vocabulary every tiny model shares.</summary>
+    private static GgufWriter Header(List<string> tokens, List<float> scores, List<int> types)
     {
-        var (tokens, scores, types) = Vocabulary();
         int vocab = tokens.Count;
-        var rng = new Random(seed);
-        float[] Rand(long n, float scale) => Enumerable.Range(0, (int)n).Select(_ => (float)(rng.NextDouble() * 2 - 1) * scale).ToArray();
-        float[] Ones(long n) => Enumerable.Repeat(1f, (int)n).ToArray();
-
-        var g = new GgufWriter()
+        return new GgufWriter()
             .Add("general.architecture", "llama")
             .Add("general.name", "tiny-test-llama")
             .Add("llama.context_length", 512u)
@@ -63,6 +55,82 @@ internal static class TinyLlama
             .Add("tokenizer.ggml.eos_token_id", (uint)Eos)
             .Add("tokenizer.ggml.add_bos_token", true)
             .Add("tokenizer.ggml.add_eos_token", false);
+    }
+
+    /// <summary>
+    /// A model whose greedy output is <paramref name="pieces"/> (vocabulary pieces, e.g. "[", "A", ..., "\u2581no") and
+    /// then &lt;/s&gt;, whatever the prompt, as long as the prompt does not end in one of them: attention and feed-forward
+    /// weights are zero, so each position sees only its own token; token embeddings are one-hot (dimension i for the
+    /// i-th piece, the last dimension for every other token); the output matrix maps the last dimension to the first
+    /// piece, dimension i to piece i+1, and the last piece's dimension to &lt;/s&gt;: a chain of bigrams.
+    /// </summary>
+    public static string WriteParrot(string path, IReadOnlyList<string> pieces)
+    {
+        var (tokens, scores, types) = Vocabulary();
+        int vocab = tokens.Count, other = Embedding - 1;
+        if (pieces.Count == 0 || pieces.Count > other || pieces.Distinct().Count() != pieces.Count)
+            throw new ArgumentException($"between 1 and {other} distinct pieces");
+        var ids = pieces.Select(p => tokens.IndexOf(p) is >= 0 and var id ? id : throw new ArgumentException($"'{p}' is not in the vocabulary")).ToArray();
+        var g = Header(tokens, scores, types).Add("tokenizer.chat_template", ChatMlTemplate);
+        var embedding = new float[Embedding * vocab];
+        for (int t = 0; t < vocab; t++) embedding[t * Embedding + other] = 1;
+        var output = new float[Embedding * vocab];
+        output[ids[0] * Embedding + other] = 10;
+        for (int i = 0; i < ids.Length; i++)
+        {
+            embedding[ids[i] * Embedding + other] = 0;
+            embedding[ids[i] * Embedding + i] = 1;
+            output[(i + 1 < ids.Length ? ids[i + 1] : Eos) * Embedding + i] = 10;
+        }
+        float[] Zeros(long n) => new float[n];
+        float[] Ones(long n) => Enumerable.Repeat(1f, (int)n).ToArray();
+        g.Tensor("token_embd.weight", embedding, Embedding, vocab)
+         .Tensor("output_norm.weight", Ones(Embedding), Embedding)
+         .Tensor("output.weight", output, Embedding, vocab);
+        int kv = HeadDim * KvHeads;
+        for (int i = 0; i < Layers; i++)
+            g.Tensor($"blk.{i}.attn_norm.weight", Ones(Embedding), Embedding)
+             .Tensor($"blk.{i}.attn_q.weight", Zeros(Embedding * Embedding), Embedding, Embedding)
+             .Tensor($"blk.{i}.attn_k.weight", Zeros(Embedding * kv), Embedding, kv)
+             .Tensor($"blk.{i}.attn_v.weight", Zeros(Embedding * kv), Embedding, kv)
+             .Tensor($"blk.{i}.attn_output.weight", Zeros(Embedding * Embedding), Embedding, Embedding)
+             .Tensor($"blk.{i}.ffn_norm.weight", Ones(Embedding), Embedding)
+             .Tensor($"blk.{i}.ffn_gate.weight", Zeros(Embedding * FeedForward), Embedding, FeedForward)
+             .Tensor($"blk.{i}.ffn_up.weight", Zeros(Embedding * FeedForward), Embedding, FeedForward)
+             .Tensor($"blk.{i}.ffn_down.weight", Zeros(FeedForward * Embedding), FeedForward, Embedding);
+        g.Save(path);
+        return path;
+    }
+
+    /// <summary>The vocabulary pieces that spell <paramref name="text"/> one character at a time (a space joins the next character as '\u2581' + it when that is a piece).</summary>
+    public static IReadOnlyList<string> Pieces(string text)
+    {
+        var known = Vocabulary().Tokens.ToHashSet();
+        var pieces = new List<string>();
+        var words = text.Split(' ');
+        for (int w = 0; w < words.Length; w++)
+        {
+            var word = words[w];
+            if (w > 0 && known.Contains("\u2581" + word)) { pieces.Add("\u2581" + word); continue; }
+            if (w > 0) pieces.Add("\u2581");
+            pieces.AddRange(word.Select(c => c.ToString()));
+        }
+        return pieces;
+    }
+
+    /// <summary>
+    /// Writes the model. <paramref name="stopAtOnce"/> makes the first generated token an end-of-generation one;
+    /// <paramref name="template"/> replaces the ChatML chat template (when <paramref name="withTemplate"/>).
+    /// </summary>
+    public static string Write(string path, int seed = 7, bool withTemplate = true, bool stopAtOnce = false, string template = ChatMlTemplate)
+    {
+        var (tokens, scores, types) = Vocabulary();
+        int vocab = tokens.Count;
+        var rng = new Random(seed);
+        float[] Rand(long n, float scale) => Enumerable.Range(0, (int)n).Select(_ => (float)(rng.NextDouble() * 2 - 1) * scale).ToArray();
+        float[] Ones(long n) => Enumerable.Repeat(1f, (int)n).ToArray();
+
+        var g = Header(tokens, scores, types);
         if (withTemplate) g.Add("tokenizer.chat_template", template);
 
         g.Tensor("token_embd.weight", Rand((long)Embedding * vocab, 1f), Embedding, vocab);

@@ -1,4 +1,4 @@
-namespace SpatialVlm.Evaluation.Gguf.Tests;
+namespace SpatialVlm.Tests.Gguf;
 
 /// <summary>
 /// A LLaVA-style multimodal projector GGUF ('clip' architecture, projector type 'mlp'): a one-block ViT over a

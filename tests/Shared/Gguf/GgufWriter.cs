@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace SpatialVlm.Evaluation.Gguf.Tests;
+namespace SpatialVlm.Tests.Gguf;
 
 /// <summary>
 /// Writes GGUF v3 files (magic, version, tensor count, key count, metadata, tensor infos, 32-byte aligned data)
