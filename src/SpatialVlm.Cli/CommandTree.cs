@@ -11,10 +11,11 @@ namespace SpatialVlm.Cli;
 public static class CommandTree
 {
     /// <summary>The tree over the model store at the environment's SPATIALVLM_HOME, read here once for every command.</summary>
-    public static RootCommand Build() => Build(ModelStore.FromEnvironment());
+    public static RootCommand Build() => Build(ModelStore.FromEnvironment(), Environment.GetEnvironmentVariable("PATH"));
 
     /// <summary>The tree over the given model store; commands that open models use this one and read no environment.</summary>
-    public static RootCommand Build(ModelStore models)
+    /// <param name="searchPath">the PATH-style folder list `reward` looks for ffmpeg in (null: none, so a video is refused naming the package)</param>
+    public static RootCommand Build(ModelStore models, string? searchPath = null)
     {
         var root = new RootCommand("SpatialVLM.NET: metric 3D spatial question answering data, models and evaluation.");
         root.Subcommands.Add(ScenesCommand.Create());
@@ -25,6 +26,7 @@ public static class CommandTree
         root.Subcommands.Add(AskCommand.Create(RegisterLocalModels));
         root.Subcommands.Add(ReasonCommand.Create(RegisterLocalModels));
         root.Subcommands.Add(ServeCommand.Create(RegisterLocalModels));
+        root.Subcommands.Add(RewardCommand.Create(RegisterLocalModels, searchPath));
         root.Subcommands.Add(ModelsCommand.Create(models));
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ViewCommand.Create());

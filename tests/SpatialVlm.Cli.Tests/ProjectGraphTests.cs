@@ -60,6 +60,17 @@ public class ProjectGraphTests
     }
 
     [Fact]
+    public void VideoDecodingLivesOnlyInTheRewardsProjectWhichNeedsNoDataEngine()
+    {
+        var graph = Graph();
+        Assert.Equal(["SpatialVlm.Rewards"], graph.Where(kv => kv.Value.Packages.Contains("FFMpegCore")).Select(kv => kv.Key));
+        // Any ISpatialAnswerer annotates rewards; the oracle (and with it the engine) is wired in by the command line.
+        var deps = Closure(graph, "SpatialVlm.Rewards");
+        Assert.DoesNotContain("SpatialVlm.Synthesis", deps);
+        Assert.DoesNotContain("SpatialVlm.Benchmarks", deps);
+    }
+
+    [Fact]
     public void TheContractsProjectCarriesOnlyCoreAndQuestions()
     {
         var graph = Graph();

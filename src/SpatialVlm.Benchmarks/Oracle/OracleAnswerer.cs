@@ -14,12 +14,27 @@ namespace SpatialVlm.Benchmarks;
 /// The `oracle` model: the geometric pipeline answers from its own 3D reconstruction of the image, not from
 /// ground-truth boxes. The image is either a scene folder's (depth and instance masks in scene.json beside it) or the
 /// colour file of an annotated RGB-D folder (ROOT/color/, with ROOT's depth, intrinsics.json and annotations.json).
-/// It bounds what a model trained on the engine's data can reach.
+/// It bounds what a model trained on the engine's data can reach. Bound to a fixed-camera sequence
+/// (<see cref="ForSequence"/>) it measures every frame in one canonical frame estimated once for the sequence.
 /// </summary>
-public sealed class OracleAnswerer(SynthesisOptions options) : ISpatialAnswerer
+public sealed class OracleAnswerer : ISequenceAwareAnswerer
 {
-    private readonly BoundMeasurer measurer = new(options);
-    private readonly TemplateMatcher matcher = new(options.Questions.Templates);
+    private readonly SynthesisOptions options;
+    private readonly BoundMeasurer measurer;
+    private readonly TemplateMatcher matcher;
+    /// <summary>The camera pose every frame is measured in (a fixed camera's shared frame), or null: each image its own.</summary>
+    private readonly RigidTransform? sharedWorldFromCamera;
+
+    public OracleAnswerer(SynthesisOptions options) : this(options, null) { }
+
+    private OracleAnswerer(SynthesisOptions options, RigidTransform? sharedWorldFromCamera)
+    {
+        this.options = options;
+        measurer = new BoundMeasurer(options);
+        matcher = new TemplateMatcher(options.Questions.Templates);
+        this.sharedWorldFromCamera = sharedWorldFromCamera;
+    }
+
     private readonly ConcurrentDictionary<string, Lazy<Reconstruction>> scenes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<RgbdFolderSource>> rgbdFolders = new(StringComparer.Ordinal);
 
@@ -93,7 +108,7 @@ public sealed class OracleAnswerer(SynthesisOptions options) : ISpatialAnswerer
         var dir = Path.GetDirectoryName(imagePath)!;
         if (File.Exists(Path.Combine(dir, "scene.json")))
         {
-            var result = measurer.Measure(SceneFolder.Read(dir).ToObservation(), seed: 0);
+            var result = measurer.Measure(InSharedFrame(SceneFolder.Read(dir).ToObservation()), seed: 0);
             return new Reconstruction(result.Objects, result.Frame.Canonicalized);
         }
         if (RgbdFrameLocation.Of(imagePath) is { } frame) return ReconstructRgbd(frame);
@@ -106,10 +121,71 @@ public sealed class OracleAnswerer(SynthesisOptions options) : ISpatialAnswerer
     {
         if (!File.Exists(Path.Combine(frame.Root, "annotations.json")))
             throw new ModelUnavailableException($"oracle: the RGB-D folder {frame.Root} has no annotations.json; the oracle answers about annotated objects only");
+        var (source, item) = RgbdItem(frame);
+        var result = measurer.Measure(InSharedFrame(source.Load(item)), RgbdSeed(item));
+        return new Reconstruction(result.Objects, result.Frame.Canonicalized);
+    }
+
+    private (RgbdFolderSource Source, SourceItem Item) RgbdItem(RgbdFrameLocation frame)
+    {
         var source = rgbdFolders.GetOrAdd(frame.Root, root => new Lazy<RgbdFolderSource>(() => new RgbdFolderSource(root))).Value;
         var item = source.Items.FirstOrDefault(i => i.Id == frame.Frame)
             ?? throw new SpatialVlmException($"oracle: {frame.Root} has no frame '{frame.Frame}' (colour and depth with that stem)");
-        var result = measurer.Measure(source, item);
-        return new Reconstruction(result.Objects, result.Frame.Canonicalized);
+        return (source, item);
+    }
+
+    // The seed BoundMeasurer gives an RGB-D frame, so a frame reconstructs as the benchmark builder measured it.
+    private static int RgbdSeed(SourceItem item) => (int)(item.Seed & int.MaxValue);
+
+    /// <summary>The observation as this oracle measures it: in the sequence's shared frame when it has one (the pipeline takes a known pose as the frame).</summary>
+    private Observation InSharedFrame(Observation obs) =>
+        sharedWorldFromCamera is { } shared ? obs with { KnownWorldFromCamera = shared } : obs;
+
+    /// <summary>
+    /// This oracle bound to a sequence. Fixed camera: the canonical frame is estimated once, on the first frame that
+    /// canonicalizes (its known pose when the source gives one, else the support plane fitted to its depth), and every
+    /// frame is measured in it. Moving camera: each frame is canonicalized on its own, as <see cref="AnswerAsync"/> does.
+    /// </summary>
+    public SequenceAnswerer ForSequence(IReadOnlyList<string> imagePaths, CameraMode camera, CancellationToken ct)
+    {
+        if (camera == CameraMode.Moving)
+            return new SequenceAnswerer(this, $"a canonical frame per image (moving camera): each of the {imagePaths.Count} frames fits its own support plane (or takes its own known pose)");
+        var canonicalizer = new Canonicalizer(options);
+        var tried = new List<string>();
+        foreach (var path in imagePaths)
+        {
+            ct.ThrowIfCancellationRequested();
+            var full = Path.GetFullPath(path);
+            Observation obs;
+            int seed;
+            try
+            {
+                (obs, seed) = LoadForFrame(full);
+            }
+            catch (Exception e) when (e is SpatialVlmException or IOException or AnswerFailedException)
+            {
+                tried.Add($"{Path.GetFileName(Path.GetDirectoryName(full))}/{Path.GetFileName(full)}: {e.Message.Split('\n')[0]}");
+                continue;
+            }
+            var frame = canonicalizer.Estimate(obs, seed);
+            if (!frame.Canonicalized) { tried.Add($"{obs.Id}: {frame.Failure}"); continue; }
+            var note = $"one canonical frame for the fixed camera, estimated once on frame {obs.Id} (source {frame.Source}) and shared by all {imagePaths.Count} frames";
+            if (tried.Count > 0) note += $"; {tried.Count} earlier frame(s) could not give one (first: {tried[0]})";
+            return new SequenceAnswerer(new OracleAnswerer(options, frame.WorldFromCamera), note);
+        }
+        return new SequenceAnswerer(this, $"no frame of the sequence canonicalized ({(tried.Count > 0 ? tried[0] : "no frames")}); each frame is measured on its own");
+    }
+
+    /// <summary>The observation of a scene-folder image or an annotated RGB-D colour file, with the seed its reconstruction uses.</summary>
+    private (Observation Observation, int Seed) LoadForFrame(string imagePath)
+    {
+        var dir = Path.GetDirectoryName(imagePath)!;
+        if (File.Exists(Path.Combine(dir, "scene.json"))) return (SceneFolder.Read(dir).ToObservation(), 0);
+        if (RgbdFrameLocation.Of(imagePath) is { } frame && File.Exists(Path.Combine(frame.Root, "annotations.json")))
+        {
+            var (source, item) = RgbdItem(frame);
+            return (source.Load(item), RgbdSeed(item));
+        }
+        throw new AnswerFailedException($"oracle: {imagePath} has neither a scene.json beside it nor lies in color/ of an annotated RGB-D folder", 1);
     }
 }

@@ -2,8 +2,8 @@ using SkiaSharp;
 
 namespace SpatialVlm.Evaluation;
 
-/// <summary>A white PNG canvas with a plot area inside fixed margins, and the text and line helpers the report charts share.</summary>
-internal sealed class PlotCanvas : IDisposable
+/// <summary>A white PNG canvas with a plot area inside fixed margins, and the text and line helpers the report charts (and the reward curve) share.</summary>
+public sealed class PlotCanvas : IDisposable
 {
     public static readonly SKColor Qualitative = new(0x3b, 0x6e, 0xa8);
     public static readonly SKColor Quantitative = new(0xe0, 0x8a, 0x2c);
@@ -58,6 +58,17 @@ internal sealed class PlotCanvas : IDisposable
     {
         using var paint = new SKPaint { Color = fill, IsAntialias = true, Style = SKPaintStyle.Fill };
         Canvas.DrawCircle(x, y, radius, paint);
+    }
+
+    /// <summary>A filled polygon (a shaded band): the points in order, closed.</summary>
+    public void Polygon(IReadOnlyList<SKPoint> points, SKColor fill)
+    {
+        if (points.Count < 3) return;
+        using var builder = new SKPathBuilder();
+        builder.AddPoly(points.ToArray(), true);
+        using var path = builder.Detach();
+        using var paint = new SKPaint { Color = fill, IsAntialias = true, Style = SKPaintStyle.Fill };
+        Canvas.DrawPath(path, paint);
     }
 
     public void Frame()

@@ -141,17 +141,28 @@ public static class TabletopBoxOnlyCheck
     /// <summary>Renders the scenes into an RGB-D folder with box-only COCO annotations; returns the descriptions by stem.</summary>
     public static Dictionary<string, SceneDescription> Write(string dir, TabletopCheckOptions o)
     {
-        var options = SceneOptions.Robot(o.Width, o.Height) with { HorizontalFovDegrees = new(65, 65) }; // one intrinsics.json for all
-        var generator = new SceneGenerator(options);
-        Directory.CreateDirectory(Path.Combine(dir, "color"));
-        Directory.CreateDirectory(Path.Combine(dir, "depth"));
+        var generator = new SceneGenerator(GeneratorOptions(o));
         var scenes = new RenderedScene[o.Count];
         Parallel.For(0, o.Count, i => scenes[i] = generator.Generate(o.Seed + i));
+        return WriteFolder(dir, scenes, o);
+    }
+
+    /// <summary>The robot scenes of the check: one field of view, so that one intrinsics.json fits every image.</summary>
+    public static SceneOptions GeneratorOptions(TabletopCheckOptions o) => SceneOptions.Robot(o.Width, o.Height) with { HorizontalFovDegrees = new(65, 65) };
+
+    /// <summary>
+    /// Rendered scenes (of one camera model) as an RGB-D folder: colour, noisy depth seeded from o.Seed + index, one
+    /// intrinsics.json, and box-only COCO annotations; returns the descriptions by stem (the scene ids).
+    /// </summary>
+    public static Dictionary<string, SceneDescription> WriteFolder(string dir, IReadOnlyList<RenderedScene> scenes, TabletopCheckOptions o)
+    {
+        Directory.CreateDirectory(Path.Combine(dir, "color"));
+        Directory.CreateDirectory(Path.Combine(dir, "depth"));
         var images = new JsonArray();
         var annotations = new JsonArray();
         var categories = new Dictionary<string, int>(StringComparer.Ordinal);
         var byStem = new Dictionary<string, SceneDescription>(StringComparer.Ordinal);
-        for (int i = 0; i < scenes.Length; i++)
+        for (int i = 0; i < scenes.Count; i++)
         {
             var s = scenes[i];
             var stem = s.Description.Id;
