@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SpatialVlm.Cli.Commands;
+using SpatialVlm.Cli.Slurm;
 using SpatialVlm.Benchmarks;
 using SpatialVlm.Evaluation;
 using SpatialVlm.Perception.Models;
@@ -14,7 +15,13 @@ public static class CommandTree
     public static RootCommand Build() => Build(ModelStore.FromEnvironment());
 
     /// <summary>The tree over the given model store; commands that open models use this one and read no environment.</summary>
-    public static RootCommand Build(ModelStore models)
+    public static RootCommand Build(ModelStore models) => Build(models, self: null);
+
+    /// <summary>
+    /// The tree over the given model store; `self` is how scripts this program writes (slurm) call it again
+    /// (null: this process as it was started, <see cref="ProgramInvocation.Current"/>).
+    /// </summary>
+    public static RootCommand Build(ModelStore models, ProgramInvocation? self)
     {
         var root = new RootCommand("SpatialVLM.NET: metric 3D spatial question answering data, models and evaluation.");
         root.Subcommands.Add(ScenesCommand.Create());
@@ -28,6 +35,7 @@ public static class CommandTree
         root.Subcommands.Add(ModelsCommand.Create(models));
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ViewCommand.Create());
+        root.Subcommands.Add(SlurmCommand.Create(self));
         return root;
     }
 
