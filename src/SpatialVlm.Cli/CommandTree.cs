@@ -26,6 +26,10 @@ public static class CommandTree
         var root = new RootCommand("SpatialVLM.NET: metric 3D spatial question answering data, models and evaluation.");
         root.Subcommands.Add(ScenesCommand.Create());
         root.Subcommands.Add(SynthCommand.Create(models));
+        root.Subcommands.Add(PlanCommand.Create());
+        root.Subcommands.Add(RunShardsCommand.Create());
+        root.Subcommands.Add(RunShardCommand.Create(models));
+        root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(BenchmarkCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvalCommand.Create(RegisterLocalModels));
