@@ -79,15 +79,27 @@ public sealed class SlurmCommandTests : IDisposable
     public void DefaultsAreOneTaskPerShardAllAtOnceAndGpusAddTheirLinesAndCudaWorkers()
     {
         var plan = Plan(6);
-        var (exit, _, err) = Run("slurm", plan, "--partition", "gpu,debug", "--gpus-per-task", "2", "--cpus-per-task", "3", "--max-parallel", "100");
+        var (exit, _, err) = Run("slurm", plan, "--partition", "gpu,debug", "--cpus-per-task", "3", "--max-parallel", "100");
         Assert.True(exit == 0, err);
-        var script = File.ReadAllText(Path.Combine(Path.GetDirectoryName(plan)!, "slurm", "array.sbatch"));
-        var d = Directives(script);
+        var d = Directives(File.ReadAllText(Path.Combine(Path.GetDirectoryName(plan)!, "slurm", "array.sbatch")));
         Assert.Contains("--array=0-5%6", d);
-        Assert.Contains("--gpus-per-task=2", d);
         Assert.Contains("--cpus-per-task=3", d);
         Assert.Contains("--partition=gpu,debug", d);
-        Assert.Contains("'--workers' '3' '--task-index' \"$SLURM_ARRAY_TASK_ID\" --task-count 6 --device cuda", script);
+
+        var files = SlurmArrayJob.Write(plan, new SlurmJobOptions { Partition = "gpu", GpusPerTask = 2 }, Self);
+        var script = File.ReadAllText(files.ArrayScript);
+        Assert.Contains("--gpus-per-task=2", Directives(script));
+        Assert.Contains("'--workers' '1' '--task-index' \"$SLURM_ARRAY_TASK_ID\" --task-count 6 --device cuda", script);
+    }
+
+    [Fact]
+    public void GpuTasksAreRefusedWhileRunShardsCannotTakeADevice()
+    {
+        var hasDevice = CommandTree.Build(new ModelStore(Path.GetTempPath(), ModelCatalog.Default), Self).Subcommands
+            .Single(c => c.Name == "run-shards").Options.Any(o => o.Name == "--device");
+        var (exit, _, err) = Run("slurm", Plan(2), "--partition", "gpu", "--gpus-per-task", "1");
+        if (hasDevice) Assert.True(exit == 0, err);
+        else AssertOneLine(exit, err, "run-shards in this build has no --device option");
     }
 
     [Fact]
