@@ -71,17 +71,21 @@ public static class RunShardsCommand
 
             var output = parse.InvocationConfiguration.Output;
             var clock = Stopwatch.StartNew();
-            var total = selected.Sum(s => s.Items);
-            var (finished, failed) = ProgressDisplay.Run(output, $"run-shards: {selected.Count} shards, {n} workers", total, "images",
-                (progress, log) => new ShardWorkerPool(planPath, n, parse.GetValue(retries), ms, log, done => progress(done, "across workers")).Run(selected));
+            // Finished shards are found here, without a process each; a worker still checks its shard again under the shard's lock.
+            var todo = selected.Where(s => ShardManifest.Check(ShardPlan.ShardDir(outDir, s.Name), s, plan.ConfigHash, out _) is not null).ToList();
+            var already = selected.Count - todo.Count;
+            var total = todo.Sum(s => s.Items);
+            var (finished, failed) = todo.Count == 0 ? ([], []) : ProgressDisplay.Run(output, $"run-shards: {todo.Count} shards to run ({already} already done), {n} workers", total, "images",
+                (progress, log) => new ShardWorkerPool(planPath, n, parse.GetValue(retries), ms, log, done => progress(done, "across workers")).Run(todo));
             var seconds = clock.Elapsed.TotalSeconds;
             var ran = finished.Where(f => !f.Report.Outcome.Skipped).ToList();
+            already += finished.Count - ran.Count;
             var images = ran.Sum(f => f.Report.Outcome.Items);
-            output.WriteLine($"run-shards: {finished.Count} of {selected.Count} shards finished ({ran.Count} run, {finished.Count - ran.Count} already done), {failed.Count} failed; {images} images in {seconds:0.0} s ({images / Math.Max(1e-9, seconds):0.00} images/s)");
+            output.WriteLine($"run-shards: {already + ran.Count} of {selected.Count} shards finished ({ran.Count} run, {already} already done), {failed.Count} failed; {images} images in {seconds:0.0} s ({images / Math.Max(1e-9, seconds):0.00} images/s)");
             if (reportPath is not null)
                 AtomicFile.WriteAllText(reportPath, JsonSerializer.Serialize(new RunShardsReport
                 {
-                    Workers = n, Shards = selected.Count, Run = ran.Count, Skipped = finished.Count - ran.Count, Failed = failed, Images = images,
+                    Workers = n, Shards = selected.Count, Run = ran.Count, Skipped = already, Failed = failed, Images = images,
                     Seconds = seconds, ImagesPerSecond = images / Math.Max(1e-9, seconds), SimulateModelMs = ms, PerShard = Split(ran),
                 }, new JsonSerializerOptions { WriteIndented = true }) + "\n");
             if (failed.Count > 0)
