@@ -96,7 +96,7 @@ start_munge() {
 
 start() {
   command -v slurmctld >/dev/null && command -v slurmd >/dev/null && command -v munged >/dev/null \
-    || die "slurmctld, slurmd or munged is not installed (apt-get install slurm-wlm munge)"
+    || die "slurmctld, slurmd or munged is not on PATH ($PATH): apt-get install slurm-wlm munge (they go to /usr/sbin)"
   [ "$(id -u)" -eq 0 ] || die "must run as root (the daemons run as root here), not as $(id -un)"
   if running "$dir/run/slurmctld.pid" && running "$dir/run/slurmd.pid"; then
     case "$(node_state)" in idle|mix|alloc|comp) echo "slurm-local: already running"; echo "SLURM_CONF=$conf"; return 0 ;; esac
