@@ -2,13 +2,15 @@
 # Exactly once under faults (issue 16): a procedural plan run twice, once without faults and once with `kill -9` sent to
 # random worker processes while it runs (--retries 0, so the killed shards stay unfinished) followed by a plain rerun.
 # Both are merged and compared row for row (ids, bytes per record, images, Parquet files). Prints one JSON object.
-# Usage: scripts/shards-faults.sh [--scenes 80] [--shard-size 2] [--workers 4] [--kills 6] [--kill-window 90] [--size 160x120] [--seed 1] [--keep DIR]
+# Usage: scripts/shards-faults.sh [--scenes 80] [--shard-size 2] [--workers 4] [--kills 6] [--kill-window 90] [--size 160x120] [--seed 1] [--keep DIR] [--no-build]
 # The kills are spread over about --kill-window seconds (random gaps averaging window/kills).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 scenes=80; shard_size=2; workers=4; kills=6; window=90; size=160x120; seed=1; keep=""
+build=1
 while [ $# -gt 0 ]; do
   case "$1" in
+    --no-build) build=0; shift ;;
     --scenes) scenes="$2"; shift 2 ;;
     --shard-size) shard_size="$2"; shift 2 ;;
     --workers) workers="$2"; shift 2 ;;
@@ -20,7 +22,7 @@ while [ $# -gt 0 ]; do
     *) echo "error: unknown argument $1" >&2; exit 2 ;;
   esac
 done
-dotnet build "$root/src/SpatialVlm.Cli" -c Release -nologo -v q >/dev/null
+[ "$build" = 0 ] || dotnet build "$root/src/SpatialVlm.Cli" -c Release -nologo -v q >/dev/null
 exe="$root/src/SpatialVlm.Cli/bin/Release/net10.0/linux-x64/spatialvlm"
 work="${keep:-$(mktemp -d /tmp/shards-faults.XXXXXX)}"; mkdir -p "$work"
 [ -n "$keep" ] || trap 'rm -rf "$work"' EXIT

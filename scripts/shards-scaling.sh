@@ -3,12 +3,14 @@
 # --simulate-model-ms (a stand-in for a GPU model call that holds no core). For 1, 2, 4 and 8 workers the same plan
 # runs into a fresh folder; prints one JSON object: throughput, speed-up over one worker, and where each shard's time
 # went (process start-up, manifest check, input checksum, synthesis incl. the simulated time, manifest write, rest).
-# Usage: scripts/shards-scaling.sh [--simulate-model-ms 200] [--scenes 64] [--shard-size 4] [--size 160x120] [--workers "1 2 4 8"]
+# Usage: scripts/shards-scaling.sh [--simulate-model-ms 200] [--scenes 64] [--shard-size 4] [--size 160x120] [--workers "1 2 4 8"] [--no-build]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 ms=200; scenes=64; shard_size=4; size=160x120; counts="1 2 4 8"
+build=1
 while [ $# -gt 0 ]; do
   case "$1" in
+    --no-build) build=0; shift ;;
     --simulate-model-ms) ms="$2"; shift 2 ;;
     --scenes) scenes="$2"; shift 2 ;;
     --shard-size) shard_size="$2"; shift 2 ;;
@@ -17,7 +19,7 @@ while [ $# -gt 0 ]; do
     *) echo "error: unknown argument $1" >&2; exit 2 ;;
   esac
 done
-dotnet build "$root/src/SpatialVlm.Cli" -c Release -nologo -v q >/dev/null
+[ "$build" = 0 ] || dotnet build "$root/src/SpatialVlm.Cli" -c Release -nologo -v q >/dev/null
 exe="$root/src/SpatialVlm.Cli/bin/Release/net10.0/linux-x64/spatialvlm"
 work="$(mktemp -d /tmp/shards-scaling.XXXXXX)"; trap 'rm -rf "$work"' EXIT
 reports=()
