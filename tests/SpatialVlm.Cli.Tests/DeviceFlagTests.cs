@@ -1,6 +1,9 @@
 using Microsoft.ML.OnnxRuntime;
 using SpatialVlm.Core;
+using SpatialVlm.Perception.Detectors;
+using SpatialVlm.Perception.Models;
 using SpatialVlm.Perception.Onnx;
+using SpatialVlm.Perception.Tests;
 
 namespace SpatialVlm.Cli.Tests;
 
@@ -58,5 +61,31 @@ public sealed class DeviceFlagTests : IDisposable
         Assert.Contains(OnnxDevices.GpuBuild ? "CUDA is not usable on this machine" : "-p:OnnxGpu=true", e.Message);
         Assert.Equal(OnnxDevice.Cpu, new OnnxSessionOptions().Device);
         Assert.Equal(OnnxDevice.Cuda, OnnxDevices.Parse("CUDA"));
+    }
+
+    [Fact]
+    public void TheDeviceReachesTheModelSessionsAndCpuKeepsEachBackendsDefaults()
+    {
+        // Tiny OWL-ViT and Grounding DINO exports in a store: the session options given to the factory are the ones the
+        // ONNX sessions open with (cuda fails there on this build), and a CPU session keeps each backend's thresholds.
+        var store = new ModelStore(Path.Combine(dir, "models"), ModelCatalog.Default);
+        var owl = store.ModelFolder(store.Find("owlvit-base-patch32"));
+        Directory.CreateDirectory(Path.Combine(owl, "onnx"));
+        ClipTestModels.WriteTokenizer(owl);
+        DetectionTestModels.Owl(Path.Combine(owl, "onnx", "model.onnx"), 768, 576, 7, []);
+        var dino = store.ModelFolder(store.Find("grounding-dino-tiny"));
+        Directory.CreateDirectory(Path.Combine(dino, "onnx"));
+        var vocab = DetectionTestModels.WriteWordPieceVocab(Path.Combine(dino, "vocab.txt"));
+        DetectionTestModels.GroundingDino(Path.Combine(dino, "onnx", "model.onnx"), vocab.Length, []);
+
+        foreach (var name in new[] { "owlvit-base-patch32", "grounding-dino-tiny" })
+        {
+            var e = Assert.Throws<SpatialVlmException>(() => DetectorFactory.Open(store, name, session: new OnnxSessionOptions { Device = OnnxDevice.Cuda }));
+            Assert.StartsWith("--device cuda: ", e.Message);
+        }
+        using (var cpuOwl = DetectorFactory.Open(store, "owlvit-base-patch32", session: new OnnxSessionOptions()))
+            Assert.Equal(new DetectorOptions().ScoreThreshold, ((OwlDetector)cpuOwl).Options.ScoreThreshold);
+        using var cpuDino = DetectorFactory.Open(store, "grounding-dino-tiny", session: new OnnxSessionOptions());
+        Assert.Equal(new GroundingDinoOptions().ScoreThreshold, ((GroundingDinoDetector)cpuDino).Options.ScoreThreshold);
     }
 }
