@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SpatialVlm.Cli.Commands;
+using SpatialVlm.Cli.Slurm;
 using SpatialVlm.Benchmarks;
 using SpatialVlm.Evaluation;
 using SpatialVlm.Perception.Models;
@@ -15,11 +16,16 @@ public static class CommandTree
 
     /// <summary>The tree over the given model store; commands that open models use this one and read no environment.</summary>
     /// <param name="searchPath">the PATH-style folder list `reward` looks for ffmpeg in (null: none, so a video is refused naming the package)</param>
-    public static RootCommand Build(ModelStore models, string? searchPath = null)
+    /// <param name="self">how scripts this program writes (slurm) call it again (null: this process as it was started, <see cref="ProgramInvocation.Current"/>)</param>
+    public static RootCommand Build(ModelStore models, string? searchPath = null, ProgramInvocation? self = null)
     {
         var root = new RootCommand("SpatialVLM.NET: metric 3D spatial question answering data, models and evaluation.");
         root.Subcommands.Add(ScenesCommand.Create());
         root.Subcommands.Add(SynthCommand.Create(models));
+        root.Subcommands.Add(PlanCommand.Create());
+        root.Subcommands.Add(RunShardsCommand.Create());
+        root.Subcommands.Add(RunShardCommand.Create(models));
+        root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(BenchmarkCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvalCommand.Create(RegisterLocalModels));
@@ -30,6 +36,7 @@ public static class CommandTree
         root.Subcommands.Add(ModelsCommand.Create(models));
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ViewCommand.Create());
+        root.Subcommands.Add(SlurmCommand.Create(self));
         return root;
     }
 

@@ -10,7 +10,11 @@ namespace SpatialVlm.Cli;
 public static class ProgressDisplay
 {
     /// <param name="work">runs the job, calling report(done, detail) as items finish, from any thread</param>
-    public static T Run<T>(TextWriter output, string title, int total, string unit, Func<Action<int, string>, T> work)
+    public static T Run<T>(TextWriter output, string title, int total, string unit, Func<Action<int, string>, T> work) =>
+        Run(output, title, total, unit, (report, _) => work(report));
+
+    /// <param name="work">runs the job, calling report(done, detail) as items finish and log(line) for events worth a line of their own, from any thread</param>
+    public static T Run<T>(TextWriter output, string title, int total, string unit, Func<Action<int, string>, Action<string>, T> work)
     {
         var interactive = (ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected || ReferenceEquals(output, Console.Error) && !Console.IsErrorRedirected)
                           && AnsiConsole.Profile.Capabilities.Interactive;
@@ -20,6 +24,10 @@ public static class ProgressDisplay
             long lastLog = 0;
             var gate = new object();
             bool headed = false;
+            void Log(string line)
+            {
+                lock (gate) output.WriteLine(line);
+            }
             return work((done, detail) =>
             {
                 lock (gate)
@@ -31,7 +39,7 @@ public static class ProgressDisplay
                     lastLog = now;
                     output.WriteLine($"  {done}/{total} {unit} ({done / Math.Max(1e-3, now / 1000.0):0.0}/s, {detail})");
                 }
-            });
+            }, Log);
         }
         T result = default!;
         AnsiConsole.Progress()
@@ -39,7 +47,7 @@ public static class ProgressDisplay
             .Start(ctx =>
             {
                 var task = ctx.AddTask(title, maxValue: total);
-                result = work((done, _) => task.Value = done);
+                result = work((done, _) => task.Value = done, line => AnsiConsole.MarkupLine(Markup.Escape(line)));
             });
         return result;
     }

@@ -11,7 +11,8 @@ public static class AtomicFile
         var tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            // Readable too, so writers that append by reading back what they wrote (Parquet row groups) can use it.
+            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
             {
                 write(fs);
                 fs.Flush(flushToDisk: false);
@@ -48,6 +49,12 @@ public static class AtomicFile
         catch (ArgumentException) { return true; } // no such process
         catch (InvalidOperationException) { return true; }
     }
+
+    /// <summary>True for a write that failed because the file system is full (ENOSPC) or the quota is used up (EDQUOT).</summary>
+    public static bool IsDiskFull(Exception e) => e is IOException { HResult: NoSpaceErrno or QuotaErrno } ||
+                                                 e is IOException io && io.Message.Contains("No space left on device", StringComparison.Ordinal);
+
+    private const int NoSpaceErrno = 28, QuotaErrno = 122;
 
     public static void WriteAllText(string path, string text) =>
         Write(path, s => { using var w = new StreamWriter(s, new System.Text.UTF8Encoding(false), leaveOpen: true); w.Write(text); });

@@ -28,6 +28,8 @@ public sealed record SynthesisRunOptions
     public bool WritePoints { get; init; }
     /// <summary>Perception models used, name → checksum: part of the run's identity (default none).</summary>
     public IReadOnlyDictionary<string, string> Models { get; init; } = new Dictionary<string, string>();
+    /// <summary>Write OUT/manifest.json at the end (default true); a shard of a sharded run writes its own manifest instead, last.</summary>
+    public bool WriteManifest { get; init; } = true;
 }
 
 public sealed record RunProgress(int Done, int Total, int Failed, int Resumed);
@@ -101,17 +103,24 @@ public sealed class SynthesisRun(SynthesisPipeline pipeline, SynthesisRunOptions
     /// <summary>Step 2: dataset.jsonl, the other formats, the card and the manifest from the items' records, in id order.</summary>
     public DatasetStatistics Assemble(IReadOnlyList<SourceItem> items)
     {
+        var failures = Failures(items);
+        // Records are read back from their files one at a time for each output, so memory does not grow with the run.
+        IEnumerable<DatasetRecord> Records() => items.Where(i => File.Exists(RecordPath(i.Id)))
+            .Select(i => DatasetRecordJson.Deserialize(File.ReadAllText(RecordPath(i.Id)), RecordPath(i.Id)));
+        var overlays = options.Overlays ? items.Count(i => File.Exists(OverlayPath(i.Id))) : (int?)null;
+        return WriteDataset(Records, failures, overlays);
+    }
+
+    /// <summary>The items without a record, each with the reason its failure file gives ("not processed" when none), in item order.</summary>
+    public List<(string Id, string Reason)> Failures(IReadOnlyList<SourceItem> items)
+    {
         var failures = new List<(string Id, string Reason)>();
         foreach (var item in items)
             if (!File.Exists(RecordPath(item.Id)))
                 failures.Add((item.Id, File.Exists(FailurePath(item.Id))
                     ? (string)JsonNode.Parse(File.ReadAllText(FailurePath(item.Id)))!["reason"]!
                     : "not processed"));
-        // Records are read back from their files one at a time for each output, so memory does not grow with the run.
-        IEnumerable<DatasetRecord> Records() => items.Where(i => File.Exists(RecordPath(i.Id)))
-            .Select(i => DatasetRecordJson.Deserialize(File.ReadAllText(RecordPath(i.Id)), RecordPath(i.Id)));
-        var overlays = options.Overlays ? items.Count(i => File.Exists(OverlayPath(i.Id))) : (int?)null;
-        return WriteDataset(Records, failures, overlays);
+        return failures;
     }
 
     private enum ItemState { Done, Resumed, Failed, Recovered }
@@ -153,6 +162,8 @@ public sealed class SynthesisRun(SynthesisPipeline pipeline, SynthesisRunOptions
         {
             var e = caught is AggregateException { InnerExceptions.Count: 1 } single ? single.InnerExceptions[0] : caught;
             if (e is IOException && !Directory.Exists(options.OutDir)) throw;
+            // A full disk is the run's failure, not the item's: the item would succeed with space, so it must not be recorded as failed.
+            if (AtomicFile.IsDiskFull(e)) throw;
             bool foreseen = e is SpatialVlmException or IOException or InvalidDataException or FormatException or ArgumentException;
             var reason = (foreseen ? "" : $"unexpected {e.GetType().Name}: ") + e.Message.Split('\n')[0];
             if (!complete) AtomicFile.WriteAllText(FailurePath(item.Id), new JsonObject { ["id"] = item.Id, ["reason"] = reason }.ToJsonString());
@@ -235,6 +246,7 @@ public sealed class SynthesisRun(SynthesisPipeline pipeline, SynthesisRunOptions
         if (options.Formats.HasFlag(DatasetFormat.Parquet)) ParquetDatasetWriter.Write(Path.Combine(outDir, "dataset.parquet"), records(), outDir);
         if (options.Formats.HasFlag(DatasetFormat.Llava)) LlavaWriter.Write(Path.Combine(outDir, "llava.json"), records());
         AtomicFile.WriteAllText(Path.Combine(outDir, "README.md"), stats.ToMarkdown("Spatial VQA dataset", MarginPolicyText.Lines(pipeline.Options), overlays));
+        if (!options.WriteManifest) return stats;
         var manifest = new JsonObject
         {
             ["schema"] = DatasetRecordJson.SchemaVersion,

@@ -8,7 +8,7 @@ namespace SpatialVlm.Cli.Commands;
 /// <summary>`models list` and `models pull NAME`: the model registry and its cache under SPATIALVLM_HOME.</summary>
 public static class ModelsCommand
 {
-    /// <param name="store">The model store the CLI resolved once at the top (<see cref="CommandTree.Build(ModelStore, string?)"/>).</param>
+    /// <param name="store">The model store the CLI resolved once at the top (<see cref="CommandTree.Build(ModelStore, string?, ProgramInvocation?)"/>).</param>
     /// <param name="httpFactory">Client for downloads (default: no timeout; the downloader watches for stalls).</param>
     public static Command Create(ModelStore store, Func<HttpClient>? httpFactory = null)
     {

@@ -5,6 +5,7 @@ using SpatialVlm.Perception.Clip;
 using SpatialVlm.Perception.Depth;
 using SpatialVlm.Perception.Detectors;
 using SpatialVlm.Perception.Models;
+using SpatialVlm.Perception.Onnx;
 using SpatialVlm.Perception.Photo;
 using SpatialVlm.Perception.Segmentation;
 
@@ -51,31 +52,37 @@ public static class PhotoPerceptionFactory
     private const string ClipText = "clip-vit-base-patch32-text", ClipVision = "clip-vit-base-patch32-vision";
 
     /// <summary>The full chain for plain photos: scene filter (unless turned off), metric depth, detector, segmenter, CLIP text.</summary>
-    public static PhotoPerceptionChain Open(ModelStore store, PhotoModelChoice choice)
+    public static PhotoPerceptionChain Open(ModelStore store, PhotoModelChoice choice) => Open(store, choice, new OnnxSessionOptions());
+
+    /// <summary>The full chain with every model's ONNX Runtime session made with the given options (e.g. the device).</summary>
+    public static PhotoPerceptionChain Open(ModelStore store, PhotoModelChoice choice, OnnxSessionOptions session)
     {
         choice.Validate(store, photos: true);
         store.Require(choice.DepthModel, ModelRole.Depth);
         RequireObjectModels(store, choice);
         if (choice.Filter) store.Require(ClipVision, ModelRole.ClipVision);
 
-        var depth = MetricDepthEstimator.Open(store, choice.DepthModel, new MetricDepthOptions { DefaultHorizontalFovDegrees = choice.FieldOfViewDegrees });
-        var text = ClipTextEncoder.Open(store, ClipText);
+        var depth = MetricDepthEstimator.Open(store, choice.DepthModel, new MetricDepthOptions { DefaultHorizontalFovDegrees = choice.FieldOfViewDegrees, Session = session });
+        var text = ClipTextEncoder.Open(store, ClipText, session);
         // Workers each send one photo; the batchers merge concurrent photos into one inference call.
         ISceneFilter? filter = choice.Filter
-            ? new BatchedSceneFilter(new ClipSceneFilter(text, ClipImageEncoder.Open(store, ClipVision), new SceneFilterOptions { Threshold = choice.FilterThreshold }))
+            ? new BatchedSceneFilter(new ClipSceneFilter(text, ClipImageEncoder.Open(store, ClipVision, session: session), new SceneFilterOptions { Threshold = choice.FilterThreshold }))
             : null;
-        return ObjectChain(store, choice, text, new BatchedDepthEstimator(depth), filter);
+        return ObjectChain(store, choice, session, text, new BatchedDepthEstimator(depth), filter);
     }
 
     /// <summary>
     /// The chain for unannotated RGB-D frames: detector, segmenter and CLIP text only (the sensor gives depth and
     /// intrinsics; a sensor capture needs no scene filter).
     /// </summary>
-    public static PhotoPerceptionChain OpenForRgbd(ModelStore store, PhotoModelChoice choice)
+    public static PhotoPerceptionChain OpenForRgbd(ModelStore store, PhotoModelChoice choice) => OpenForRgbd(store, choice, new OnnxSessionOptions());
+
+    /// <summary>The RGB-D chain with every model's ONNX Runtime session made with the given options (e.g. the device).</summary>
+    public static PhotoPerceptionChain OpenForRgbd(ModelStore store, PhotoModelChoice choice, OnnxSessionOptions session)
     {
         choice.Validate(store, photos: false);
         RequireObjectModels(store, choice);
-        return ObjectChain(store, choice, ClipTextEncoder.Open(store, ClipText), depth: null, filter: null);
+        return ObjectChain(store, choice, session, ClipTextEncoder.Open(store, ClipText, session), depth: null, filter: null);
     }
 
     private static void RequireObjectModels(ModelStore store, PhotoModelChoice choice)
@@ -86,13 +93,13 @@ public static class PhotoPerceptionFactory
         store.Require(ClipText, ModelRole.ClipText);
     }
 
-    private static PhotoPerceptionChain ObjectChain(ModelStore store, PhotoModelChoice choice, ClipTextEncoder text, IDepthEstimator? depth, ISceneFilter? filter) =>
+    private static PhotoPerceptionChain ObjectChain(ModelStore store, PhotoModelChoice choice, OnnxSessionOptions session, ClipTextEncoder text, IDepthEstimator? depth, ISceneFilter? filter) =>
         new(new PhotoPerceptionModels
         {
             Filter = filter, Depth = depth,
-            Detector = choice.Captioner is null ? new BatchedObjectDetector(DetectorFactory.Open(store, choice.Detector)) : null,
-            Captioner = choice.Captioner is { } c ? Florence2RegionCaptioner.Open(store, c, new Florence2Options { Task = choice.CaptionerTask }) : null,
-            Segmenter = BoxSegmenters.Open(store, choice.Segmenter), TextEmbedder = text,
+            Detector = choice.Captioner is null ? new BatchedObjectDetector(DetectorFactory.Open(store, choice.Detector, session: session)) : null,
+            Captioner = choice.Captioner is { } c ? Florence2RegionCaptioner.Open(store, c, new Florence2Options { Task = choice.CaptionerTask, Session = session }) : null,
+            Segmenter = BoxSegmenters.Open(store, choice.Segmenter, new BoxSegmenterOptions { Session = session }), TextEmbedder = text,
         }, choice.Chain);
 
     /// <summary>Queries from "a,b,c" or a vocabulary file (one per line, # comments); the default vocabulary when neither is given.</summary>

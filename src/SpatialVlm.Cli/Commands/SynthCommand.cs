@@ -2,6 +2,7 @@ using System.CommandLine;
 using SpatialVlm.Core;
 using SpatialVlm.Perception.Models;
 using SpatialVlm.Perception.Captioning;
+using SpatialVlm.Perception.Onnx;
 using SpatialVlm.Perception.Photo;
 using SpatialVlm.Scenes;
 using SpatialVlm.Synthesis;
@@ -36,9 +37,10 @@ public static class SynthCommand
         var fov = new Option<double>("--fov") { Description = "horizontal field of view (degrees) assumed when the depth model gives no focal length", DefaultValueFactory = _ => new PhotoModelChoice().FieldOfViewDegrees };
         var overlays = new Option<bool>("--overlays") { Description = "also draw OUT/overlays/<id>.png per image: tinted masks with names and measured sizes, measured boxes, support plane, skipped objects and dropped detections with reasons, frame legend; failed images show why" };
         var full = new Option<bool>("--full") { Description = "also write each object's denoised points in the question frame as OUT/points/<id>/<object>.ply (binary PLY), named in its record as points_file" };
+        var device = DeviceFlag.Create();
         var imageColumn = new Option<string?>("--image-column") { Description = "Parquet column holding image bytes (default: found from the schema)" };
         var cmd = new Command("synth", "The data engine: observations in, spatial QA dataset out (OUT/dataset.jsonl, OUT/images/, OUT/README.md).")
-        { outDir, scenes, seed, input, format, qaPerImage, size, workers, perception, depthModel, detector, captioner, captionerTask, segmenter, queries, vocabulary, filterThreshold, noFilter, fov, imageColumn, overlays, full };
+        { outDir, scenes, seed, input, format, qaPerImage, size, workers, perception, depthModel, detector, captioner, captionerTask, segmenter, queries, vocabulary, filterThreshold, noFilter, fov, imageColumn, overlays, full, device };
         cmd.SetAction(parse =>
         {
             OutputPath.Folder(parse.GetValue(outDir));
@@ -52,6 +54,7 @@ public static class SynthCommand
             var formats = DatasetFormats.Parse(parse.GetValue(format)!);
             var (w, h) = SceneOptions.ParseSize(parse.GetValue(size)!);
             var s = parse.GetValue(seed);
+            var session = DeviceFlag.Resolve(parse.GetValue(device));
 
             if (parse.GetValue(perception) != "models") throw new SpatialVlmException($"--perception '{parse.GetValue(perception)}' is not known; use 'models'");
             PhotoModelChoice Choice() => new()
@@ -62,7 +65,7 @@ public static class SynthCommand
             };
             IObservationSource source = n is int count
                 ? new ProceduralSource(new SceneOptions { Width = w, Height = h }, s, count)
-                : OpenInput(dir!, Choice, parse.GetValue(imageColumn), models);
+                : OpenInput(dir!, Choice, parse.GetValue(imageColumn), models, session);
             // Records made by perception models depend on every model choice and threshold: they join the run's identity.
             var usesModels = source is PhotoSource || source is RgbdFolderSource && !File.Exists(Path.Combine(dir!, "annotations.json"));
             var options = new SynthesisOptions();
@@ -98,16 +101,16 @@ public static class SynthCommand
     }
 
     /// <summary>Scene folders, an RGB-D folder, or else photos (image files, WebDataset shards, Parquet) through the perception models.</summary>
-    private static IObservationSource OpenInput(string dir, Func<PhotoModelChoice> choice, string? imageColumn, ModelStore models)
+    private static IObservationSource OpenInput(string dir, Func<PhotoModelChoice> choice, string? imageColumn, ModelStore models, OnnxSessionOptions session)
     {
         if (!Directory.Exists(dir)) throw new SpatialVlmException(File.Exists(dir) ? $"{dir}: is a file, not a folder (give the folder that holds the inputs)" : $"{dir}: no such folder");
         if (SceneFolderSource.Matches(dir)) return new SceneFolderSource(dir);
         if (RgbdFolderSource.Matches(dir))
-            return new RgbdFolderSource(dir, null, openPerception: () => PhotoPerceptionFactory.OpenForRgbd(models, choice()));
+            return new RgbdFolderSource(dir, null, openPerception: () => PhotoPerceptionFactory.OpenForRgbd(models, choice(), session));
         if (!PhotoInputs.Matches(dir))
             throw new SpatialVlmException($"{dir}: no scene folders (scene.json), RGB-D folder (color/, depth/, intrinsics.json), images, .tar shards or .parquet files found");
         var (photos, what) = PhotoInputs.Find(dir, imageColumn);
-        var chain = PhotoPerceptionFactory.Open(models, choice());
+        var chain = PhotoPerceptionFactory.Open(models, choice(), session);
         return new PhotoSource(photos, chain, what);
     }
 }

@@ -4,11 +4,13 @@ using SpatialVlm.Core;
 
 namespace SpatialVlm.Perception.Onnx;
 
-/// <summary>Options of the ONNX Runtime sessions (CPU).</summary>
+/// <summary>Options of the ONNX Runtime sessions.</summary>
 public sealed record OnnxSessionOptions
 {
     /// <summary>Threads inside one operator (default 0 = ONNX Runtime's choice, one per core).</summary>
     public int IntraOpThreads { get; init; }
+    /// <summary>Where the models run: the CPU (default) or CUDA device 0 (a build with -p:OnnxGpu=true; CUDA_VISIBLE_DEVICES picks the GPU).</summary>
+    public OnnxDevice Device { get; init; } = OnnxDevice.Cpu;
 }
 
 /// <summary>An input tensor for <see cref="OnnxModel.Run"/>: float32, int64 or bool data in row-major order.</summary>
@@ -44,6 +46,7 @@ public sealed class OnnxModel : IDisposable
             using var so = new SessionOptions { IntraOpNumThreads = options.IntraOpThreads, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
                 // Failures reach the caller as one-line exceptions; ORT's own error log would repeat them on stderr.
                 LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
+            if (options.Device == OnnxDevice.Cuda) OnnxDevices.AppendCuda(so);
             session = new InferenceSession(path, so);
         }
         catch (OnnxRuntimeException e)

@@ -48,6 +48,40 @@ public static class ParquetDatasetWriter
         AtomicFile.Write(path, s => ParquetSerializer.SerializeAsync(rows, s).GetAwaiter().GetResult());
     }
 
+    /// <summary>
+    /// One Parquet file of the records in order, streamed in row groups of at most <paramref name="rowGroupRows"/> rows
+    /// or about <paramref name="rowGroupBytes"/> bytes of images and text (whichever comes first), so neither the writer
+    /// nor a reader holds more than a row group. <paramref name="rootOf"/> gives the folder a record's image path is under.
+    /// Returns the number of rows written.
+    /// </summary>
+    public static int WriteRowGroups(string path, IEnumerable<DatasetRecord> records, Func<DatasetRecord, string> rootOf, int rowGroupRows, long rowGroupBytes)
+    {
+        int rows = 0;
+        AtomicFile.Write(path, s =>
+        {
+            var group = new List<Row>();
+            long bytes = 0;
+            void Flush()
+            {
+                if (group.Count == 0 && s.Length > 0) return;
+                // The first group writes the file; each later one is appended as a new row group (read back from the footer).
+                ParquetSerializer.SerializeAsync(group, s, new Parquet.ParquetOptions { Append = s.Length > 0, RowGroupSize = Math.Max(1, group.Count) }).GetAwaiter().GetResult();
+                rows += group.Count;
+                group.Clear();
+                bytes = 0;
+            }
+            foreach (var r in records)
+            {
+                var row = ToRow(r, rootOf(r));
+                group.Add(row);
+                bytes += row.Image.Bytes.Length + row.Qa.Length + row.Objects.Length;
+                if (group.Count >= rowGroupRows || bytes >= rowGroupBytes) Flush();
+            }
+            Flush();
+        });
+        return rows;
+    }
+
     public static Row ToRow(DatasetRecord r, string root) => new()
     {
         Id = r.Id,

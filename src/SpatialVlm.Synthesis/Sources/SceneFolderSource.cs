@@ -18,6 +18,19 @@ public sealed class SceneFolderSource : IObservationSource
         Items = dirs.Select(d => new SourceItem(d == "" ? Path.GetFileName(Path.GetFullPath(root).TrimEnd('/')) : d, StableSeed(d))).ToList();
     }
 
+    /// <summary>Only the named scene folders under <paramref name="root"/> (a shard's slice); ids and seeds as for the whole folder.</summary>
+    public SceneFolderSource(string root, IEnumerable<string> folderNames)
+    {
+        if (!Directory.Exists(root)) throw new SpatialVlmException($"{root}: no such folder");
+        this.root = root;
+        Items = folderNames.Order(StringComparer.Ordinal).Select(d => new SourceItem(d, StableSeed(d))).ToList();
+    }
+
+    /// <summary>The names of the scene folders under <paramref name="root"/>, in ordinal order.</summary>
+    public static IReadOnlyList<string> FolderNames(string root) =>
+        Directory.GetDirectories(root).Where(d => File.Exists(Path.Combine(d, "scene.json")))
+            .Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
+
     public static bool Matches(string dir) =>
         File.Exists(Path.Combine(dir, "scene.json")) ||
         (Directory.Exists(dir) && Directory.GetDirectories(dir).Any(d => File.Exists(Path.Combine(d, "scene.json"))));
