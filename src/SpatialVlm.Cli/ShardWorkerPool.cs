@@ -18,7 +18,7 @@ public sealed record FailedShard(string Shard, string Reason, int Attempts);
 /// attempt with it, nothing else). A shard whose worker fails or dies is queued again up to the retry limit. Progress
 /// is the sum over the shards of the images their workers report done.
 /// </summary>
-public sealed class ShardWorkerPool(string planPath, int workers, int retries, int simulateModelMs, Action<string> log, Action<int> imagesDone)
+public sealed class ShardWorkerPool(string planPath, int workers, int retries, int simulateModelMs, string device, Action<string> log, Action<int> imagesDone)
 {
     public (IReadOnlyList<FinishedShard> Finished, IReadOnlyList<FailedShard> Failed) Run(IReadOnlyList<ShardSpec> shards)
     {
@@ -70,7 +70,7 @@ public sealed class ShardWorkerPool(string planPath, int workers, int retries, i
         var (exe, prefix) = WorkerExecutable();
         var start = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in prefix) start.ArgumentList.Add(a);
-        foreach (var a in new[] { RunShardCommand.Name, planPath, "--shard", spec.Name, "--simulate-model-ms", simulateModelMs.ToString(CultureInfo.InvariantCulture) })
+        foreach (var a in new[] { RunShardCommand.Name, planPath, "--shard", spec.Name, "--simulate-model-ms", simulateModelMs.ToString(CultureInfo.InvariantCulture), "--device", device })
             start.ArgumentList.Add(a);
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new Core.SpatialVlmException($"could not start a worker process ({exe})");

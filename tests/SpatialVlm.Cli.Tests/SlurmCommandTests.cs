@@ -93,13 +93,16 @@ public sealed class SlurmCommandTests : IDisposable
     }
 
     [Fact]
-    public void GpuTasksAreRefusedWhileRunShardsCannotTakeADevice()
+    public void GpuTasksSendTheirWorkersToCudaWhichThisCpuBuildRefusesInOneLine()
     {
-        var hasDevice = CommandTree.Build(new ModelStore(Path.GetTempPath(), ModelCatalog.Default), self: Self).Subcommands
-            .Single(c => c.Name == "run-shards").Options.Any(o => o.Name == "--device");
-        var (exit, _, err) = Run("slurm", Plan(2), "--partition", "gpu", "--gpus-per-task", "1");
-        if (hasDevice) Assert.True(exit == 0, err);
-        else AssertOneLine(exit, err, "run-shards in this build has no --device option");
+        var plan = Plan(2);
+        var (exit, _, err) = Run("slurm", plan, "--partition", "gpu", "--gpus-per-task", "1");
+        Assert.True(exit == 0, err);
+        // What such a task would run: on this CPU build, one line naming what is missing, before any worker starts.
+        var (runExit, _, runErr) = Run("run-shards", plan, "--workers", "1", "--device", "cuda");
+        AssertOneLine(runExit, runErr, "CUDAExecutionProvider");
+        Assert.False(Directory.Exists(Path.Combine(Path.GetDirectoryName(plan)!, "shards")) &&
+                     Directory.EnumerateFileSystemEntries(Path.Combine(Path.GetDirectoryName(plan)!, "shards")).Any(), "no shard may have started");
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SpatialVlm.Core;
 using SpatialVlm.Perception.Models;
+using SpatialVlm.Perception.Onnx;
 using SpatialVlm.Perception.Photo;
 using SpatialVlm.Scenes;
 using SpatialVlm.Synthesis.Sharding;
@@ -74,5 +75,5 @@ public static class ShardPerception
 
     public static SortedDictionary<string, string> ModelFields() => ConfigFields.Flatten(Choice(), "perception");
 
-    public static IPhotoPerception Open(ModelStore models) => PhotoPerceptionFactory.Open(models, Choice());
+    public static IPhotoPerception Open(ModelStore models, OnnxSessionOptions session) => PhotoPerceptionFactory.Open(models, Choice(), session);
 }

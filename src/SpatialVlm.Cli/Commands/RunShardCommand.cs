@@ -31,7 +31,8 @@ public static class RunShardCommand
         var planArg = new Argument<string>("PLAN") { Description = "OUT/plan.json" };
         var shard = new Option<string>("--shard") { Description = "the shard's name in the plan", Required = true };
         var simulate = new Option<int>("--simulate-model-ms") { Description = "sleep this long per image before loading it, standing in for a model call", DefaultValueFactory = _ => 0 };
-        var cmd = new Command(Name, "Runs one shard of a plan (the worker process of run-shards).") { planArg, shard, simulate };
+        var device = DeviceFlag.Create();
+        var cmd = new Command(Name, "Runs one shard of a plan (the worker process of run-shards).") { planArg, shard, simulate, device };
         cmd.Hidden = true;
         cmd.SetAction(parse =>
         {
@@ -41,9 +42,10 @@ public static class RunShardCommand
             var spec = plan.Shard(parse.GetValue(shard)!);
             var ms = parse.GetValue(simulate);
             if (ms < 0) throw new SpatialVlmException($"--simulate-model-ms must be 0 or more, got {ms}");
+            var session = DeviceFlag.Resolve(parse.GetValue(device));
             var output = parse.InvocationConfiguration.Output;
             var gate = new object();
-            var runner = new ShardRunner(plan, ShardPlan.OutDirOf(planPath), () => ShardPerception.Open(models), TimeSpan.FromMilliseconds(ms));
+            var runner = new ShardRunner(plan, ShardPlan.OutDirOf(planPath), () => ShardPerception.Open(models, session), TimeSpan.FromMilliseconds(ms));
             var outcome = runner.Run(spec, new ProgressDisplay.Callback<RunProgress>(p =>
             {
                 lock (gate) output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ProgressPrefix}{p.Done} {p.Total}"));

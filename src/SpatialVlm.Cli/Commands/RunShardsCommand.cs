@@ -51,11 +51,15 @@ public static class RunShardsCommand
         var taskCount = new Option<int?>("--task-count") { Description = "how many tasks share the plan (with --task-index)" };
         var simulate = new Option<int>("--simulate-model-ms") { Description = "sleep this long per image, standing in for a model call (scaling experiments)", DefaultValueFactory = _ => 0 };
         var force = new Option<bool>("--force") { Description = "redo shards OUT holds from another configuration instead of refusing" };
+        var device = DeviceFlag.Create();
         var report = new Option<string?>("--report") { Description = "also write the run's timings as JSON to this file" };
         var cmd = new Command("run-shards", "Runs the shards of a plan with N worker processes: finished shards are skipped, failed ones retried; OUT/shards/<name>/ each, manifest last.")
-        { planArg, workers, retries, taskIndex, taskCount, simulate, force, report };
+        { planArg, workers, retries, taskIndex, taskCount, simulate, force, device, report };
         cmd.SetAction(parse =>
         {
+            // Checked here, before any worker starts: a build or machine without CUDA is one line, not N failed shards.
+            var deviceName = parse.GetValue(device)!;
+            DeviceFlag.Resolve(deviceName);
             var planPath = Path.GetFullPath(parse.GetValue(planArg)!);
             if (Directory.Exists(planPath)) planPath = Path.Combine(planPath, ShardPlan.FileName);
             var plan = ShardPlan.Read(planPath);
@@ -76,7 +80,7 @@ public static class RunShardsCommand
             var already = selected.Count - todo.Count;
             var total = todo.Sum(s => s.Items);
             var (finished, failed) = todo.Count == 0 ? ([], []) : ProgressDisplay.Run(output, $"run-shards: {todo.Count} shards to run ({already} already done), {n} workers", total, "images",
-                (progress, log) => new ShardWorkerPool(planPath, n, parse.GetValue(retries), ms, log, done => progress(done, "across workers")).Run(todo));
+                (progress, log) => new ShardWorkerPool(planPath, n, parse.GetValue(retries), ms, deviceName, log, done => progress(done, "across workers")).Run(todo));
             var seconds = clock.Elapsed.TotalSeconds;
             var ran = finished.Where(f => !f.Report.Outcome.Skipped).ToList();
             already += finished.Count - ran.Count;

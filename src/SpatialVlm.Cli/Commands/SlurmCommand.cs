@@ -30,10 +30,6 @@ public static class SlurmCommand
                 Time = parse.GetValue(time),
                 RequeueLimit = parse.GetValue(requeueLimit),
             };
-            // GPU tasks run their workers with --device cuda; a run-shards without that option would fail on the cluster, so refuse here.
-            var runShards = parse.RootCommandResult.Command.Subcommands.FirstOrDefault(c => c.Name == "run-shards");
-            if (options.GpusPerTask > 0 && runShards?.Options.Any(o => o.Name == "--device") != true)
-                throw new Core.SpatialVlmException("--gpus-per-task: run-shards in this build has no --device option, so its workers cannot be sent to the GPU");
             var files = SlurmArrayJob.Write(parse.GetValue(plan)!, options, self ?? ProgramInvocation.Current());
             var output = parse.InvocationConfiguration.Output;
             output.WriteLine($"slurm: {files.Tasks} array tasks, at most {files.MaxParallel} at once -> {files.ArrayScript}, {files.MergeScript}, {files.SubmitScript} (logs in {files.Logs})");
