@@ -77,9 +77,10 @@ public sealed class SpatialVlmModel : nn.Module
         using var noGrad = torch.no_grad();
         using var scope = NewDisposeScope();
         using var generator = new torch.Generator((ulong)seed, torch.CPU);
+        using var initStd = 0.02.ToScalar();
         foreach (var (name, p) in named_parameters())
         {
-            if (p.dim() >= 2) p.copy_(torch.randn(p.shape, generator: generator) * 0.02);             // linear, conv, embeddings
+            if (p.dim() >= 2) p.copy_(torch.randn(p.shape, generator: generator).mul_(initStd));      // linear, conv, embeddings
             else if (name.EndsWith(".bias", StringComparison.Ordinal)) nn.init.zeros_(p);
             else nn.init.ones_(p);                                        // layer and RMS norm scales
         }
@@ -465,11 +466,12 @@ internal sealed class TextMlp : nn.Module<Tensor, Tensor>
 internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     public readonly Parameter weight;
-    private readonly double eps;
+    // Held for the module's life: an implicit temporary Scalar may be finalized by the GC during the native call.
+    private readonly Scalar eps;
 
     public RmsNorm(int size, double eps) : base(nameof(RmsNorm))
     {
-        this.eps = eps;
+        this.eps = eps.ToScalar();
         weight = new Parameter(ones(size));
         register_parameter(nameof(weight), weight);
     }
@@ -477,8 +479,14 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var scale = (x.pow(2).mean([-1L], keepdim: true) + eps).rsqrt();     // [...,1]
+        var scale = x.square().mean([-1L], keepdim: true).add(eps).rsqrt();   // [...,1]
         return (x * scale * weight).MoveToOuterDisposeScope();                 // [...,D]
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) eps.Dispose();
+        base.Dispose(disposing);
     }
 }
 

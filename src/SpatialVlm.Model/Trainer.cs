@@ -241,14 +241,19 @@ public sealed class Trainer : IDisposable
             var logits = Model.Forward(batch.InputIds, batch.PixelValues);                     // [B,T,V]
             var summed = F.cross_entropy(logits.view(-1, logits.shape[^1]), batch.Targets.view(-1),
                 ignore_index: VlmTokenizer.IgnoredLabel, reduction: nn.Reduction.Sum);
-            var part = summed / answerTokens;
+            using var divisor = ((double)answerTokens).ToScalar();   // held, not a temporary the GC may finalize mid-call
+            var part = summed.div(divisor);
             part.backward();
             loss += part.item<float>();
         }
-        var gradientNorm = Options.GradientClip > 0
-            ? nn.utils.clip_grad_norm_(trainable, Options.GradientClip)
-            : double.NaN;
-        optimizer.step();
+        double gradientNorm;
+        // TorchSharp's clip and AdamW pass temporary Scalars to native calls; a GC may finalize one mid-call ("Unknown
+        // scalar type" at random steps), so no collection may run while they do.
+        using (new NoCollection())
+        {
+            gradientNorm = Options.GradientClip > 0 ? nn.utils.clip_grad_norm_(trainable, Options.GradientClip) : double.NaN;
+            optimizer.step();
+        }
         scheduler.step();
         clock.Stop();
         var tokens = microBatches.Sum(b => b.Tokens);
