@@ -13,11 +13,10 @@ namespace SpatialVlm.Model;
 public sealed class DatasetExamples(IReadOnlyList<string> folders) : IEnumerable<TrainingExample>
 {
     private readonly List<DatasetFolder> datasets = folders.Select(f => new DatasetFolder(f)).ToList();
-    private readonly Dictionary<string, string> skipped = new(StringComparer.Ordinal);
-    private readonly Lock gate = new();
+    private readonly RecordImages images = new();
 
     /// <summary>Images skipped so far, with the reason for each.</summary>
-    public IReadOnlyDictionary<string, string> Skipped { get { lock (gate) return new Dictionary<string, string>(skipped); } }
+    public IReadOnlyDictionary<string, string> Skipped => images.Skipped;
 
     /// <summary>QA pairs over all folders (one pass over the records, images not decoded).</summary>
     public int CountQa() => datasets.Sum(d => d.Records().Sum(r => r.Qa.Count));
@@ -28,16 +27,7 @@ public sealed class DatasetExamples(IReadOnlyList<string> folders) : IEnumerable
             foreach (var record in dataset.Records())
             {
                 if (record.Qa.Count == 0) continue;
-                RgbImage image;
-                try
-                {
-                    image = ColorImageFile.DecodeFile(ContainedPath.Resolve(dataset.Root, record.Image, $"{record.Id}: image"));
-                }
-                catch (SpatialVlmException e)
-                {
-                    lock (gate) skipped[record.Id] = e.Message;
-                    continue;
-                }
+                if (images.Decode(dataset, record) is not { } image) continue;
                 for (int i = 0; i < record.Qa.Count; i++)
                     yield return new TrainingExample($"{record.Id}#{i}", image, record.Qa[i].Question, record.Qa[i].Answer, ExampleKind.Spatial);
             }

@@ -19,8 +19,7 @@ public sealed class GeneralExamples : IEnumerable<TrainingExample>
     private readonly List<DatasetFolder> datasets;
     private readonly long seed;
     private readonly int perImage;
-    private readonly Dictionary<string, string> skipped = new(StringComparer.Ordinal);
-    private readonly Lock gate = new();
+    private readonly RecordImages images = new();
     private IReadOnlyList<string>? vocabulary;
 
     public GeneralExamples(IReadOnlyList<string> folders, long seed, int perImage = DefaultPerImage)
@@ -32,7 +31,7 @@ public sealed class GeneralExamples : IEnumerable<TrainingExample>
     }
 
     /// <summary>Images skipped so far (no decodable image), with the reason for each.</summary>
-    public IReadOnlyDictionary<string, string> Skipped { get { lock (gate) return new Dictionary<string, string>(skipped); } }
+    public IReadOnlyDictionary<string, string> Skipped => images.Skipped;
 
     /// <summary>Every category named in the folders, sorted: the candidates for "is there a …?" questions answered no.</summary>
     public IReadOnlyList<string> Vocabulary => vocabulary ??=
@@ -46,16 +45,7 @@ public sealed class GeneralExamples : IEnumerable<TrainingExample>
             {
                 var pairs = Questions(record, categories, seed, perImage);
                 if (pairs.Count == 0) continue;
-                RgbImage image;
-                try
-                {
-                    image = ColorImageFile.DecodeFile(ContainedPath.Resolve(dataset.Root, record.Image, $"{record.Id}: image"));
-                }
-                catch (SpatialVlmException e)
-                {
-                    lock (gate) skipped[record.Id] = e.Message;
-                    continue;
-                }
+                if (images.Decode(dataset, record) is not { } image) continue;
                 for (var i = 0; i < pairs.Count; i++)
                     yield return new TrainingExample($"{record.Id}#g{i}", image, pairs[i].Question, pairs[i].Answer, ExampleKind.General);
             }

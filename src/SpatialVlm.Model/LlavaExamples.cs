@@ -18,8 +18,7 @@ public sealed class LlavaExamples : IEnumerable<TrainingExample>
     private readonly string file;
     private readonly string root;
     private readonly ExampleKind kind;
-    private readonly Dictionary<string, string> skipped = new(StringComparer.Ordinal);
-    private readonly Lock gate = new();
+    private readonly RecordImages images = new();
 
     public LlavaExamples(string file, ExampleKind kind = ExampleKind.General)
     {
@@ -30,7 +29,7 @@ public sealed class LlavaExamples : IEnumerable<TrainingExample>
     }
 
     /// <summary>Entries skipped so far, with the reason for each.</summary>
-    public IReadOnlyDictionary<string, string> Skipped { get { lock (gate) return new Dictionary<string, string>(skipped); } }
+    public IReadOnlyDictionary<string, string> Skipped => images.Skipped;
 
     public IEnumerator<TrainingExample> GetEnumerator()
     {
@@ -54,19 +53,10 @@ public sealed class LlavaExamples : IEnumerable<TrainingExample>
             var id = entry?.Id is { ValueKind: JsonValueKind.String or JsonValueKind.Number } raw ? raw.ToString() : $"entry {index}";
             if (entry?.Image is not { Length: > 0 } imageName || entry.Conversations is not { Count: > 0 } turns)
             {
-                lock (gate) skipped[id] = "no image or no conversation";
+                images.Skip(id, "no image or no conversation");
                 continue;
             }
-            RgbImage image;
-            try
-            {
-                image = ColorImageFile.DecodeFile(ContainedPath.Resolve(root, imageName, $"{id}: image"));
-            }
-            catch (SpatialVlmException e)
-            {
-                lock (gate) skipped[id] = e.Message;
-                continue;
-            }
+            if (images.Decode(root, imageName, id) is not { } image) continue;
             var pair = 0;
             for (var t = 0; t + 1 < turns.Count; t++)
             {
