@@ -1,3 +1,4 @@
+using SpatialVlm.Tests;
 using System.Text.Json.Nodes;
 using SpatialVlm.Benchmarks;
 using SpatialVlm.Core;
@@ -41,27 +42,6 @@ public sealed class OracleSequenceTests(ITestOutputHelper output) : IDisposable
             summary["gripper_object_distance"]!.AsArray().Select(d => (double)d!).ToArray());
     }
 
-    public static double Spearman(IReadOnlyList<double> a, IReadOnlyList<double> b)
-    {
-        static double[] Ranks(IReadOnlyList<double> v)
-        {
-            var order = Enumerable.Range(0, v.Count).OrderBy(i => v[i]).ToArray();
-            var r = new double[v.Count];
-            for (int i = 0; i < order.Length;)
-            {
-                int j = i;
-                while (j + 1 < order.Length && v[order[j + 1]] == v[order[i]]) j++;
-                for (int k = i; k <= j; k++) r[order[k]] = (i + j) / 2.0;
-                i = j + 1;
-            }
-            return r;
-        }
-        var ra = Ranks(a); var rb = Ranks(b);
-        double ma = ra.Average(), mb = rb.Average(), num = 0, da = 0, db = 0;
-        for (int i = 0; i < ra.Length; i++) { num += (ra[i] - ma) * (rb[i] - mb); da += (ra[i] - ma) * (ra[i] - ma); db += (rb[i] - mb) * (rb[i] - mb); }
-        return num / Math.Sqrt(da * db);
-    }
-
     /// <summary>
     /// 20 approach sequences (the approach and descend phases of a pick: the gripper moves above the object and down
     /// onto it). The whole pick-and-place is annotated with the oracle; on the approach frames its per-frame distances
@@ -91,7 +71,7 @@ public sealed class OracleSequenceTests(ITestOutputHelper output) : IDisposable
             var answered = approach.Where(f => run.Frames[f].Distance is not null).ToArray();
             if (answered.Length < 3) { unseen.Add($"seed {s.Seed} ({s.Target}: {run.Frames[approach[0]].Failure})"); continue; }
             if (answered.Length < approach.Length) output.WriteLine($"seed {s.Seed}: {approach.Length - answered.Length} approach frame(s) without a distance (a gap)");
-            var rho = Spearman(answered.Select(f => s.Truth[f]).ToArray(), answered.Select(f => run.Frames[f].Distance!.Value).ToArray());
+            var rho = RankCorrelation.Spearman(answered.Select(f => s.Truth[f]).ToArray(), answered.Select(f => run.Frames[f].Distance!.Value).ToArray());
             rhos.Add(rho);
             output.WriteLine($"seed {s.Seed}: ρ = {rho:0.###} over {answered.Length}/{approach.Length} approach frames; {run.Answered}/{Frames} frames answered");
             // Monotone where the truth is: pairs whose truth direction holds over the smoothing window around them.

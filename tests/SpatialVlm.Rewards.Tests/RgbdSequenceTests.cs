@@ -1,3 +1,4 @@
+using SpatialVlm.Tests;
 using SpatialVlm.Benchmarks;
 using SpatialVlm.Scenes;
 using SpatialVlm.Synthesis;
@@ -39,7 +40,7 @@ public sealed class RgbdSequenceTests(ITestOutputHelper output) : IDisposable
         Assert.DoesNotContain("source known", run.Camera.Frame); // no pose in the folder: fitted to the depth
         var truth = scenes.Select(s => s.Description.Robot!.GripperObjectDistance).ToArray();
         var answered = Enumerable.Range(0, scenes.Count).Where(i => run.Frames[i].Distance is not null).ToArray();
-        var rho = OracleSequenceTests.Spearman(answered.Select(i => truth[i]).ToArray(), answered.Select(i => run.Frames[i].Distance!.Value).ToArray());
+        var rho = RankCorrelation.Spearman(answered.Select(i => truth[i]).ToArray(), answered.Select(i => run.Frames[i].Distance!.Value).ToArray());
         output.WriteLine($"{run.Camera.Frame}; {answered.Length}/{scenes.Count} frames answered; Spearman {rho:0.###}");
         foreach (var f in run.Frames) output.WriteLine($"  {f.Index}: truth {truth[f.Index]:0.###} measured {f.Distance:0.###} {f.Failure}");
         Assert.True(answered.Length >= scenes.Count - 1, string.Join("; ", run.Failures.Select(f => f.Reason)));

@@ -1,3 +1,4 @@
+using SpatialVlm.Tests;
 using SpatialVlm.Scenes;
 using SpatialVlm.Synthesis.Stages;
 
@@ -28,31 +29,10 @@ public class SequenceDistanceTests
             var pairs = Enumerable.Range(0, truth.Length).Where(i => measured[i] is not null).Select(i => (truth[i], measured[i]!.Value)).ToArray();
             if (pairs.Length < 5) continue; // the object hidden under the gripper in most frames: no curve to rank
             sequences++;
-            var rho = Spearman(pairs.Select(p => p.Item1).ToArray(), pairs.Select(p => p.Item2).ToArray());
+            var rho = RankCorrelation.Spearman(pairs.Select(p => p.Item1).ToArray(), pairs.Select(p => p.Item2).ToArray());
             if (rho < 0.95) worst.Add($"seed {seed}: ρ = {rho:0.###} over {pairs.Length} frames");
         }
         Assert.Equal(20, sequences);
         Assert.True(worst.Count == 0, string.Join("; ", worst));
-    }
-
-    private static double Spearman(double[] a, double[] b)
-    {
-        static double[] Ranks(double[] v)
-        {
-            var order = Enumerable.Range(0, v.Length).OrderBy(i => v[i]).ToArray();
-            var r = new double[v.Length];
-            for (int i = 0; i < order.Length;)
-            {
-                int j = i;
-                while (j + 1 < order.Length && v[order[j + 1]] == v[order[i]]) j++;
-                for (int k = i; k <= j; k++) r[order[k]] = (i + j) / 2.0;
-                i = j + 1;
-            }
-            return r;
-        }
-        var ra = Ranks(a); var rb = Ranks(b);
-        double ma = ra.Average(), mb = rb.Average(), num = 0, da = 0, db = 0;
-        for (int i = 0; i < ra.Length; i++) { num += (ra[i] - ma) * (rb[i] - mb); da += (ra[i] - ma) * (ra[i] - ma); db += (rb[i] - mb) * (rb[i] - mb); }
-        return num / Math.Sqrt(da * db);
     }
 }
